@@ -1,0 +1,35 @@
+# make lab    install what the course needs (once) and open JupyterLab on it
+# make test   install what the tests need (once) and run every test
+# make build  regenerate translations, exercises and check data
+# make bundle build the course's data bundle from ../shared/data (for maintainers)
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DATA ?= $(abspath ../shared/data)
+
+.PHONY: lab test build bundle lint clean
+
+$(VENV)/.installed: requirements.txt requirements-test.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt -e .
+	touch $@
+
+lab: $(VENV)/.installed
+	$(VENV)/bin/jupyter lab notebooks/en/00_start_here.ipynb
+
+test: $(VENV)/.installed
+	COURSE_PROFILE=ci COURSE_DATA_DIR=$(DATA) $(PY) -m pytest -n 2 --dist loadfile
+
+build: $(VENV)/.installed
+	$(PY) -m tools.check_data
+	$(PY) -m tools.build
+
+bundle: $(VENV)/.installed
+	$(PY) -m tools.make_data_bundle $(DATA) dist/data-bundle
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV)

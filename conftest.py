@@ -1,0 +1,25 @@
+"""Test defaults: the CI profile, English messages, and the shared offline data."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+# Set before any notebook kernel starts, so the kernels inherit them.
+os.environ.setdefault("COURSE_PROFILE", "ci")
+os.environ.setdefault("MPLBACKEND", "Agg")
+if SHARED_DATA.is_dir():
+    os.environ.setdefault("COURSE_DATA_DIR", str(SHARED_DATA))
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Every test starts, and ends, with English runtime messages."""
+    from course_utils.i18n import set_language
+
+    set_language("en")
+    yield
+    set_language("en")

@@ -1,0 +1,117 @@
+"""The machinery of lab checks: call the learner's function, compare, explain.
+
+A check runs the learner's function on fixed inputs, compares the result with
+stored expected values and says, in the learner's language, what is wrong
+(type, shape, dtype, NaN, how many entries differ) without giving the answer.
+A failing check raises :class:`CheckFailed`; a passing one prints a line.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..i18n import _
+
+EXPECTED_DIR = Path(__file__).parent / "expected"
+
+
+class CheckFailed(AssertionError):
+    """A lab check found a problem; the message says which, in the learner's language."""
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows this instead of a traceback: the message is what matters.
+        return [str(self)]
+
+
+def fail(task: str, problem: str) -> None:
+    """Stop the check of ``task`` with the explanation ``problem``."""
+    raise CheckFailed(_("✗ {task}: {problem}", task=task, problem=problem))
+
+
+def passed(task: str) -> None:
+    """Report that ``task`` passed its check."""
+    print(_("✓ {task}: passed. Well done!", task=task))
+
+
+def call(task: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """Call the learner's ``fn`` on copies of ``args``, explaining any exception.
+
+    Inputs are copied and compared afterwards, so a function that changes its
+    arguments in place is caught too.
+    """
+    copies = copy.deepcopy(args)
+    try:
+        result = fn(*copies)
+    except NotImplementedError:
+        fail(task, _("not written yet: replace the todo() line with your code."))
+    except CheckFailed:
+        raise
+    except Exception as error:
+        fail(task, _("the function raised {error}: {message}",
+                     error=type(error).__name__, message=error))
+    for before, after in zip(args, copies, strict=False):
+        if not _same(before, after):
+            fail(task, _("the function changed one of its inputs; work on a copy instead."))
+    return result
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b)
+    return bool(a == b)
+
+
+def expect_array(task: str, value: Any, name: str, *, shape: tuple[int, ...],
+                 kind: str) -> np.ndarray:
+    """Check that ``value`` is a finite NumPy array of ``shape`` and dtype kind.
+
+    ``kind`` is a NumPy dtype kind: ``"f"`` (float) or ``"i"`` (integer).
+    """
+    if not isinstance(value, np.ndarray):
+        fail(task, _("{name} should be a NumPy array, but it is {type}.",
+                     name=name, type=type(value).__name__))
+    if value.shape != tuple(shape):
+        fail(task, _("{name} has shape {got}, expected {want}.",
+                     name=name, got=value.shape, want=tuple(shape)))
+    if value.dtype.kind != kind and not (kind == "i" and value.dtype.kind == "u"):
+        wanted = {"f": "float", "i": "int"}[kind]
+        fail(task, _("{name} has dtype {got}, expected a {want} dtype.",
+                     name=name, got=value.dtype, want=wanted))
+    if kind == "f" and not np.all(np.isfinite(value)):
+        count = int(np.size(value) - np.count_nonzero(np.isfinite(value)))
+        fail(task, _("{name} contains {count} NaN or infinite values.",
+                     name=name, count=count))
+    return value
+
+
+def expect_close(task: str, got: np.ndarray, want: np.ndarray, name: str, *,
+                 rtol: float = 1e-6, atol: float = 1e-8) -> None:
+    """Check ``got`` against the expected ``want``, saying how far off it is."""
+    wrong = ~np.isclose(got, want, rtol=rtol, atol=atol)
+    if wrong.any():
+        first = tuple(int(i) for i in np.argwhere(wrong)[0])
+        fail(task, _(
+            "{name}: {count} of {total} values differ from the expected ones "
+            "(largest difference {diff:.2e}, first at index {index}).",
+            name=name, count=int(wrong.sum()), total=wrong.size,
+            diff=float(np.max(np.abs(got - want))), index=first))
+
+
+def expect_equal(task: str, got: Any, want: Any, name: str) -> None:
+    """Check exact equality of small Python values (sizes, keys)."""
+    if got != want:
+        fail(task, _("{name} is {got}, expected {want}.", name=name, got=got, want=want))
+
+
+@cache
+def load_expected(lab: str) -> dict[str, Any]:
+    """The stored inputs and expected outputs of a lab (``expected/<lab>.json``)."""
+    with (EXPECTED_DIR / f"{lab}.json").open(encoding="utf-8") as f:
+        return json.load(f)

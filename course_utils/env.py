@@ -1,0 +1,49 @@
+"""An environment report: versions, device, profile and language."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from importlib import metadata
+
+from .device import device_name
+from .i18n import LANGUAGE_NAMES, _, get_language
+from .profile import get_profile
+
+PACKAGES: tuple[str, ...] = ("numpy", "matplotlib", "torch", "babel", "pooch")
+
+
+def package_version(name: str) -> str | None:
+    """The installed version of ``name``, or ``None`` if it is not installed."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def environment_report() -> dict[str, str]:
+    """Python, platform, package versions, device, profile and language."""
+    report = {
+        "python": platform.python_version(),
+        "platform": f"{platform.system()} {platform.machine()}",
+    }
+    for name in PACKAGES:
+        report[name] = package_version(name) or "-"
+    report["device"] = device_name()
+    report["profile"] = get_profile()
+    report["language"] = LANGUAGE_NAMES[get_language()]
+    report["colab"] = "yes" if "google.colab" in sys.modules else "no"
+    return report
+
+
+def print_environment() -> dict[str, str]:
+    """Print :func:`environment_report` as an aligned table and return it."""
+    report = environment_report()
+    width = max(map(len, report))
+    for key, value in report.items():
+        print(f"{key:<{width}}  {value}")
+    missing = [name for name in PACKAGES if report[name] == "-"]
+    if missing:
+        print(_("Not installed: {names}. Run the set-up command of README.md.",
+                names=", ".join(missing)))
+    return report

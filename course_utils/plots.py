@@ -1,0 +1,77 @@
+"""Plots shared by the lessons: symbols and numbers only, so fonts never break."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+
+def lines(x: np.ndarray, ys: Mapping[str, np.ndarray], *, xlabel: str, ylabel: str,
+          title: str, logy: bool = False, styles: Mapping[str, str] | None = None,
+          ax: Axes | None = None) -> Axes:
+    """One line per entry of ``ys`` (label -> values over ``x``), with a legend."""
+    if ax is None:
+        _, ax = plt.subplots()
+    for label, y in ys.items():
+        ax.plot(x, y, (styles or {}).get(label, "-"), label=label)
+    if logy:
+        ax.set_yscale("log")
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.legend()
+    return ax
+
+
+def heatmap(values: np.ndarray, *, xlabel: str, ylabel: str, title: str,
+            xticklabels: Sequence[str] | None = None, vmax: float | None = None,
+            x_start: int = 0, ax: Axes | None = None) -> Axes:
+    """A diverging colour map of a 2-D array (rows on the y axis), with a colour bar.
+
+    Columns are numbered from ``x_start`` (1 for time steps t = 1..T).
+    """
+    if ax is None:
+        _, ax = plt.subplots()
+    limit = vmax if vmax is not None else float(np.max(np.abs(values))) or 1.0
+    rows, cols = values.shape
+    extent = (x_start - 0.5, x_start + cols - 0.5, rows - 0.5, -0.5)
+    image = ax.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto",
+                      extent=extent)
+    ax.figure.colorbar(image, ax=ax)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.grid(False)
+    if xticklabels is not None:
+        ax.set_xticks(range(x_start, x_start + len(xticklabels)), xticklabels)
+    return ax
+
+
+def sequence_tasks() -> Figure:
+    """Three unrolled diagrams: one-to-one, many-to-one and many-to-many."""
+    fig, axes = plt.subplots(1, 3, figsize=(9, 3))
+    layouts = {"1 → 1": (1, [1]), "N → 1": (4, [4]), "N → N": (4, [1, 2, 3, 4])}
+    for ax, (title, (steps, outputs)) in zip(axes, layouts.items(), strict=False):
+        _draw_unrolled(ax, steps, outputs)
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def _draw_unrolled(ax: Axes, steps: int, outputs: Sequence[int]) -> None:
+    """Boxes x_t, h_t and y_t for t = 1..steps, with arrows between them."""
+    box = {"boxstyle": "round,pad=0.3", "fc": "white"}
+    colours = {"x": "#4c72b0", "h": "#dd8452", "y": "#55a868"}
+    for t in range(1, steps + 1):
+        ax.text(t, 0, f"$x_{t}$", ha="center", va="center", bbox={**box, "ec": colours["x"]})
+        ax.text(t, 1, f"$h_{t}$", ha="center", va="center", bbox={**box, "ec": colours["h"]})
+        ax.annotate("", (t, 0.8), (t, 0.2), arrowprops={"arrowstyle": "->"})
+        if t > 1:
+            ax.annotate("", (t - 0.25, 1), (t - 0.75, 1), arrowprops={"arrowstyle": "->"})
+        if t in outputs:
+            label = "$y$" if len(outputs) == 1 else f"$y_{t}$"
+            ax.text(t, 2, label, ha="center", va="center", bbox={**box, "ec": colours["y"]})
+            ax.annotate("", (t, 1.8), (t, 1.2), arrowprops={"arrowstyle": "->"})
+    ax.set_xlim(0.4, 4.6)
+    ax.set_ylim(-0.5, 2.5)
+    ax.axis("off")
