@@ -57,7 +57,7 @@ def catalog(lang: str) -> dict[str, str]:
     }
 
 
-def _(message: str, **values: object) -> str:
+def _(message: str, /, **values: object) -> str:
     """Translate ``message`` into the current language and fill in ``values``.
 
     ``values`` fill ``{name}`` fields with ``str.format`` after translation, so

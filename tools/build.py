@@ -69,16 +69,18 @@ def translate(nb: nbfiles.Notebook, cat: catalogs.Catalog | None,
     """``nb`` with each markdown cell replaced by its translation in ``cat``."""
     cells = []
     for cell in body(nb):
+        text = nbfiles.source(cell)
         if cell["cell_type"] == "markdown" and cat is not None:
-            msg = cat.get(nbfiles.source(cell))
+            msg = cat.get(text)
             if msg is not None and msg.string and not msg.fuzzy:
-                cell = nbfiles.with_source(cell, localise_links(msg.string, lang))
-        cells.append(nbfiles.with_source(cell, nbfiles.source(cell)))
+                text = msg.string
+            text = localise_links(text, lang)
+        cells.append(nbfiles.with_source(cell, text))
     return {**nb, "cells": cells}
 
 
 def localise_links(text: str, lang: str) -> str:
-    """Point links into other course folders at this language: ``../../x/en/`` -> ``../../x/ru/``."""
+    """Point links into other course folders at this language (``en`` -> ``lang``)."""
     return COURSE_LINK.sub(lambda m: f"]({m[1]}/{lang}/", text)
 
 

@@ -1,0 +1,34 @@
+"""Shared helpers of the tests: where things are, and loading notebook code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tools import nbfiles
+from tools.headers import is_header
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGS = ("en", "ru", "zh", "hi", "bn")
+
+
+def all_notebooks() -> list[Path]:
+    """Every notebook of the course, in every language and folder."""
+    return sorted(p for kind in ("notebooks", "solutions", "exercises")
+                  for p in (ROOT / kind).glob("*/*.ipynb"))
+
+
+def function_cells(path: Path) -> dict[str, Any]:
+    """Run the cells of a lab notebook that define functions; return the namespace.
+
+    Cells that call checks or compute results are skipped, so this works on
+    exercise notebooks whose functions are still stubs.
+    """
+    namespace: dict[str, Any] = {}
+    for cell in nbfiles.read(path)["cells"]:
+        code = nbfiles.source(cell)
+        if cell["cell_type"] != "code" or is_header(cell):
+            continue
+        if code.lstrip().startswith(("import", "from", "def ")):
+            exec(compile(code, str(path), "exec"), namespace)
+    return namespace
