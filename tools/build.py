@@ -114,9 +114,9 @@ def targets(src: Source, nb: nbfiles.Notebook,
             out[ROOT / src.kind / lang / f"{src.stem}.ipynb"] = finish(
                 text, src.kind, lang, src.stem, origin)
         if src.kind == "solutions":
+            origin = rel if lang == "en" else f"{rel} + i18n/{lang}/{src.kind}/{src.stem}.po"
             out[ROOT / "exercises" / lang / f"{src.stem}.ipynb"] = finish(
-                stub(text), "exercises", lang, src.stem,
-                f"solutions/{lang}/{src.stem}.ipynb")
+                stub(text), "exercises", lang, src.stem, origin)
     return out
 
 
