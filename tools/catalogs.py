@@ -40,7 +40,8 @@ def updated(existing: Catalog, tmpl: Catalog) -> Catalog:
 def render(cat: Catalog) -> bytes:
     """The PO file text of ``cat``, unwrapped, in template order."""
     buf = io.BytesIO()
-    write_po(buf, cat, width=0, include_previous=True, no_location=True)
+    # No "#| msgid" lines: babel cannot read its own multi-line ones back.
+    write_po(buf, cat, width=0, include_previous=False, no_location=True)
     return buf.getvalue()
 
 
