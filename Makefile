@@ -15,8 +15,11 @@ $(VENV)/.installed: requirements.txt requirements-test.txt pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt -e .
 	touch $@
 
+# Containers often run as root, which JupyterLab refuses unless told otherwise.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(VENV)/.installed
-	$(VENV)/bin/jupyter lab notebooks/en/00_start_here.ipynb
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/en/00_start_here.ipynb
 
 test: $(VENV)/.installed
 	COURSE_PROFILE=ci COURSE_DATA_DIR=$(DATA) $(PY) -m pytest -n 2 --dist loadfile
