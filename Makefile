@@ -19,7 +19,8 @@ $(VENV)/.installed: requirements.txt requirements-test.txt pyproject.toml
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lab: $(VENV)/.installed
-	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/en/00_start_here.ipynb
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" \
+		--LabApp.default_url=/lab/tree/notebooks/en/00_start_here.ipynb
 
 test: $(VENV)/.installed
 	COURSE_PROFILE=ci COURSE_DATA_DIR=$(DATA) $(PY) -m pytest -n 2 --dist loadfile
