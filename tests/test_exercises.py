@@ -5,41 +5,53 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course_utils.checks import CheckFailed
-from course_utils.checks import lab01 as checks
+from course_utils.checks import CheckFailed, lab01, lab02
 from course_utils.i18n import catalog, set_language
 
 from .helpers import LANGS, ROOT, function_cells
 
 LAB01 = "lab01_rnn_forward.ipynb"
-TASKS = ["build_vocab", "text_to_indices", "one_hot", "rnn_step_forward", "rnn_forward"]
+LABS = {
+    LAB01: (lab01, ["build_vocab", "text_to_indices", "one_hot", "rnn_step_forward",
+                    "rnn_forward"]),
+    "lab02_bptt.ipynb": (lab02, ["rnn_step_backward", "rnn_backward", "clip_gradients",
+                                 "sample"]),
+}
+CHECKS = {task: getattr(module, f"check_{task}")
+          for module, tasks in LABS.values() for task in tasks}
+SOLUTION_LINES = {LAB01: "np.tanh(W_xh @ x_t", "lab02_bptt.ipynb": "(1 - h_t**2) * dh"}
 
 
 def run_check(task: str, fn) -> None:
-    getattr(checks, f"check_{task}")(fn)
+    CHECKS[task](fn)
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_solutions_pass_every_check(lang, capsys):
-    solved = function_cells(ROOT / "solutions" / lang / LAB01)
-    for task in TASKS:
+@pytest.mark.parametrize("lab", LABS)
+def test_solutions_pass_every_check(lab, lang, capsys):
+    solved = function_cells(ROOT / "solutions" / lang / lab)
+    tasks = LABS[lab][1]
+    for task in tasks:
         run_check(task, solved[task])
-    assert capsys.readouterr().out.count("✓") == len(TASKS)
+    assert capsys.readouterr().out.count("✓") == len(tasks)
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_blank_exercises_fail_every_check(lang):
-    blank = function_cells(ROOT / "exercises" / lang / LAB01)
-    for task in TASKS:
+@pytest.mark.parametrize("lab", LABS)
+def test_blank_exercises_fail_every_check(lab, lang):
+    blank = function_cells(ROOT / "exercises" / lang / lab)
+    for task in LABS[lab][1]:
         with pytest.raises(CheckFailed, match=r"todo\(\)"):
             run_check(task, blank[task])
 
 
-def test_exercise_holds_no_solution():
-    text = (ROOT / "exercises" / "en" / LAB01).read_text(encoding="utf-8")
+@pytest.mark.parametrize("lab", LABS)
+def test_exercise_holds_no_solution(lab):
+    text = (ROOT / "exercises" / "en" / lab).read_text(encoding="utf-8")
     assert "BEGIN SOLUTION" not in text
-    assert "np.tanh(W_xh @ x_t" not in text
-    assert text.count("todo()") >= len(TASKS)
+    assert SOLUTION_LINES[lab] not in (ROOT / "exercises" / "en" / lab).read_text()
+    assert SOLUTION_LINES[lab] in (ROOT / "solutions" / "en" / lab).read_text()
+    assert text.count("todo()") >= len(LABS[lab][1])
 
 
 def test_check_messages_follow_the_language():
@@ -138,7 +150,106 @@ def forward_nan(xs, h0, W_xh, W_hh, b):
     return np.full((len(xs), len(h0)), np.nan)
 
 
+def step_back_no_tanh_derivative(dh, x, h_prev, h, W_xh, W_hh):
+    return W_xh.T @ dh, W_hh.T @ dh, np.outer(dh, x), np.outer(dh, h_prev), dh
+
+
+def step_back_derivative_at_h_prev(dh, x, h_prev, h, W_xh, W_hh):
+    da = (1 - h_prev**2) * dh
+    return W_xh.T @ da, W_hh.T @ da, np.outer(da, x), np.outer(da, h_prev), da
+
+
+def step_back_outer_swapped(dh, x, h_prev, h, W_xh, W_hh):
+    da = (1 - h**2) * dh
+    return W_xh.T @ da, W_hh.T @ da, np.outer(x, da), np.outer(h_prev, da), da
+
+
+def step_back_right(dh, x, h_prev, h, W_xh, W_hh):
+    da = (1 - h**2) * dh
+    return W_xh.T @ da, W_hh.T @ da, np.outer(da, x), np.outer(da, h_prev), da
+
+
+def make_backward(carry=True, backwards=True, accumulate=True):
+    def rnn_backward(dhs, xs, hs, W_xh, W_hh):
+        dxs = np.zeros_like(xs)
+        dW_xh, dW_hh, db_h = np.zeros_like(W_xh), np.zeros_like(W_hh), np.zeros(len(W_hh))
+        dh_next = np.zeros(len(W_hh))
+        order = reversed(range(len(xs))) if backwards else range(len(xs))
+        for t in order:
+            dh = dhs[t] + dh_next if carry else dhs[t]
+            dxs[t], dh_next, dWx, dWh, db = step_back_right(dh, xs[t], hs[t], hs[t + 1],
+                                                            W_xh, W_hh)
+            if accumulate:
+                dW_xh, dW_hh, db_h = dW_xh + dWx, dW_hh + dWh, db_h + db
+            else:
+                dW_xh, dW_hh, db_h = dWx, dWh, db
+        return dxs, dh_next, dW_xh, dW_hh, db_h
+    return rnn_backward
+
+
+def clip_each_entry(grads, max_norm):
+    return {k: np.clip(g, -max_norm, max_norm) for k, g in grads.items()}
+
+
+def clip_each_array(grads, max_norm):
+    return {k: g * min(1.0, max_norm / np.linalg.norm(g)) for k, g in grads.items()}
+
+
+def clip_always(grads, max_norm):
+    total = np.sqrt(sum(np.sum(g**2) for g in grads.values()))
+    return {k: g * max_norm / total for k, g in grads.items()}
+
+
+def clip_in_place(grads, max_norm):
+    total = np.sqrt(sum(np.sum(g**2) for g in grads.values()))
+    for g in grads.values():
+        g *= min(1.0, max_norm / total)
+    return grads
+
+
+def softmax_draw(z, rng):
+    p = np.exp(z - z.max())
+    return int(rng.choice(len(z), p=p / p.sum()))
+
+
+def sample_ignores_temperature(logits, temperature, rng):
+    return softmax_draw(logits, rng)
+
+
+def sample_times_temperature(logits, temperature, rng):
+    return softmax_draw(logits * temperature, rng)
+
+
+def sample_argmax(logits, temperature, rng):
+    return int(np.argmax(logits))
+
+
+def sample_global_random(logits, temperature, rng):
+    z = logits / temperature
+    p = np.exp(z - z.max())
+    return int(np.random.choice(len(z), p=p / p.sum()))
+
+
+def sample_uniform(logits, temperature, rng):
+    return int(rng.integers(len(logits)))
+
+
 WRONG = [
+    ("rnn_step_backward", step_back_no_tanh_derivative, "derivative of tanh"),
+    ("rnn_step_backward", step_back_derivative_at_h_prev, "not h_prev"),
+    ("rnn_step_backward", step_back_outer_swapped, "shape"),
+    ("rnn_backward", make_backward(carry=False), "coming back from step t + 1"),
+    ("rnn_backward", make_backward(backwards=False), "differ"),
+    ("rnn_backward", make_backward(accumulate=False), "added up"),
+    ("clip_gradients", clip_each_entry, "another direction"),
+    ("clip_gradients", clip_each_array, "another direction"),
+    ("clip_gradients", clip_always, "expected"),
+    ("clip_gradients", clip_in_place, "changed one of its inputs"),
+    ("sample", sample_ignores_temperature, "temperature 0.5"),
+    ("sample", sample_times_temperature, "temperature 0.5"),
+    ("sample", sample_argmax, "temperature"),
+    ("sample", sample_global_random, "rng"),
+    ("sample", sample_uniform, "temperature"),
     ("build_vocab", vocab_not_lowercased, "lower-cased"),
     ("build_vocab", vocab_without_unk, "<unk>"),
     ("build_vocab", vocab_first_seen_order, "alphabetical"),
@@ -161,7 +272,8 @@ WRONG = [
 ]
 
 
-@pytest.mark.parametrize(("task", "wrong", "hint"), WRONG, ids=[w.__name__ for _, w, _ in WRONG])
+@pytest.mark.parametrize(("task", "wrong", "hint"), WRONG,
+                         ids=[f"{t}-{i}" for i, (t, _, _) in enumerate(WRONG)])
 def test_wrong_answers_fail_with_a_useful_message(task, wrong, hint):
     with pytest.raises(CheckFailed, match=None) as failure:
         run_check(task, wrong)

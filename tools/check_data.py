@@ -66,8 +66,48 @@ def lab01(fns: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def lab02(fns: dict[str, Any]) -> dict[str, Any]:
+    """Inputs and expected outputs for lab 02."""
+    rng = np.random.default_rng(2025)
+    D, H, T = 4, 3, 5
+    W_xh, W_hh = rng.normal(size=(H, D)), 0.8 * rng.normal(size=(H, H))
+    x_t, h_prev = rng.normal(size=D), rng.uniform(-0.9, 0.9, size=H)
+    h_t = np.tanh(W_xh @ x_t + W_hh @ h_prev)
+    dh = rng.normal(size=H)
+    step_names = ("dx_t", "dh_prev", "dW_xh", "dW_hh", "db_h")
+    step = fns["rnn_step_backward"](dh, x_t, h_prev, h_t, W_xh, W_hh)
+    xs = rng.normal(size=(T, D))
+    hs = [rng.uniform(-0.9, 0.9, size=H)]
+    for x in xs:
+        hs.append(np.tanh(W_xh @ x + W_hh @ hs[-1]))
+    hs = np.array(hs)
+    dhs = rng.normal(size=(T, H))
+    seq_names = ("dxs", "dh0", "dW_xh", "dW_hh", "db_h")
+    seq = fns["rnn_backward"](dhs, xs, hs, W_xh, W_hh)
+    large = {"W_xh": 3 * rng.normal(size=(H, D)), "W_hh": 3 * rng.normal(size=(H, H)),
+             "b_h": 3 * rng.normal(size=H)}
+    small = {name: 0.01 * g for name, g in large.items()}
+    return {
+        "rnn_step_backward": {
+            **{k: _round(v) for k, v in
+               {"dh": dh, "x_t": x_t, "h_prev": h_prev, "h_t": h_t, "W_xh": W_xh,
+                "W_hh": W_hh}.items()},
+            **{k: _round(v) for k, v in zip(step_names, step, strict=True)}},
+        "rnn_backward": {
+            **{k: _round(v) for k, v in
+               {"dhs": dhs, "xs": xs, "hs": hs, "W_xh": W_xh, "W_hh": W_hh}.items()},
+            **{k: _round(v) for k, v in zip(seq_names, seq, strict=True)}},
+        "clip_gradients": {"max_norm": 5.0,
+                           "large": {k: _round(v) for k, v in large.items()},
+                           "small": {k: _round(v) for k, v in small.items()}},
+        "sample": {"logits": [1.5, 0.2, -0.5, 0.9, -2.0], "temperatures": [0.5, 1.0, 3.0],
+                   "draws": 6000, "tolerance": 0.035},
+    }
+
+
 LABS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "lab01": ("lab01_rnn_forward", lab01),
+    "lab02": ("lab02_bptt", lab02),
 }
 
 

@@ -46,7 +46,9 @@ def call(task: str, fn: Callable[..., Any], *args: Any) -> Any:
     Inputs are copied and compared afterwards, so a function that changes its
     arguments in place is caught too.
     """
-    copies = copy.deepcopy(args)
+    # A random generator is passed as is: the learner's draws must advance it.
+    copies = tuple(a if isinstance(a, np.random.Generator) else copy.deepcopy(a)
+                   for a in args)
     try:
         result = fn(*copies)
     except NotImplementedError:
@@ -63,9 +65,15 @@ def call(task: str, fn: Callable[..., Any], *args: Any) -> Any:
 
 
 def _same(a: Any, b: Any) -> bool:
+    """Whether ``b`` still equals ``a``, element by element for arrays and containers."""
     if isinstance(a, np.ndarray):
         return isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b)
-    return bool(a == b)
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(
+            _same(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return a is b or bool(a == b)
 
 
 def expect_array(task: str, value: Any, name: str, *, shape: tuple[int, ...],
