@@ -70,3 +70,36 @@ def test_code_is_ruff_clean():
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "--quiet", str(ROOT)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_lab02_expected_gradients_agree_with_numerical_gradients():
+    from course_utils.gradcheck import numerical_gradient, relative_error
+
+    d = {k: np.array(v) for k, v in load_expected("lab02")["rnn_backward"].items()}
+    xs, hs, dhs, W_xh, W_hh = d["xs"], d["hs"], d["dhs"], d["W_xh"], d["W_hh"]
+    h0, b_h = hs[0].copy(), np.zeros(len(W_hh))
+
+    def loss():
+        h, total = h0, 0.0
+        for x_t, g_t in zip(xs, dhs, strict=True):
+            h = np.tanh(W_xh @ x_t + W_hh @ h + b_h)
+            total += float(g_t @ h)
+        return total
+
+    for name, param in [("dxs", xs), ("dh0", h0), ("dW_xh", W_xh), ("dW_hh", W_hh),
+                        ("db_h", b_h)]:
+        assert relative_error(d[name], numerical_gradient(loss, param)) < 1e-8, name
+
+
+def test_lab02_expected_step_gradients_agree_with_autograd():
+    raw = load_expected("lab02")["rnn_step_backward"]
+    d = {k: torch.tensor(v, dtype=torch.float64) for k, v in raw.items()}
+    inputs = {k: d[k].clone().requires_grad_(True) for k in ("x_t", "h_prev", "W_xh", "W_hh")}
+    b_h = torch.zeros(len(d["W_hh"]), dtype=torch.float64, requires_grad=True)
+    h_t = torch.tanh(inputs["W_xh"] @ inputs["x_t"] + inputs["W_hh"] @ inputs["h_prev"] + b_h)
+    assert torch.allclose(h_t, d["h_t"])
+    h_t.backward(d["dh"])
+    pairs = [("dx_t", "x_t"), ("dh_prev", "h_prev"), ("dW_xh", "W_xh"), ("dW_hh", "W_hh")]
+    for expected, name in pairs:
+        assert torch.allclose(inputs[name].grad, d[expected], atol=1e-10), name
+    assert torch.allclose(b_h.grad, d["db_h"], atol=1e-10)
