@@ -23,7 +23,7 @@ from course_utils.i18n import LANGUAGES
 from . import catalogs, nbfiles
 from .exercises import strip_solutions
 from .headers import header_cells, is_header
-from .tokens import format_fields, lost_tokens, markdown_tokens
+from .tokens import format_fields, markdown_tokens
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_KINDS = ("notebooks", "solutions")
@@ -125,13 +125,7 @@ def prose_problems(src: Source, cat: catalogs.Catalog, tmpl: catalogs.Catalog,
     """Missing, fuzzy or damaged translations of one notebook into ``lang``."""
     where = f"i18n/{lang}/{src.kind}/{src.stem}.po"
     found = [f"{where}: {p}" for p in catalogs.problems(cat, tmpl)]
-    for msg in cat:
-        if msg.id and msg.string and not msg.fuzzy:
-            lost = lost_tokens(markdown_tokens(msg.id), markdown_tokens(msg.string))
-            if lost:
-                short = msg.id.strip().splitlines()[0][:50]
-                found.append(f"{where}: {short!r}: {', '.join(lost)}")
-    return found
+    return found + catalogs.damaged(cat, markdown_tokens, where)
 
 
 def code_problems(path: Path, english: nbfiles.Notebook) -> list[str]:
@@ -155,11 +149,7 @@ def runtime_problems(check: bool, langs: tuple[str, ...]) -> list[str]:
         cat = catalogs.updated(catalogs.load(path, lang), tmpl)
         where = f"course_utils/locale/{lang}.po"
         found += [f"{where}: {p}" for p in catalogs.problems(cat, tmpl)]
-        for msg in cat:
-            if msg.id and msg.string and not msg.fuzzy:
-                lost = lost_tokens(format_fields(msg.id), format_fields(msg.string))
-                if lost:
-                    found.append(f"{where}: {msg.id[:50]!r}: {', '.join(lost)}")
+        found += catalogs.damaged(cat, format_fields, where)
         found += sync(path, catalogs.render(cat), check, semantic=True)
     return found
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
+
+from .tokens import lost_tokens
 
 PROJECT = "rnn-course"
 
@@ -61,6 +64,18 @@ def problems(cat: Catalog, tmpl: Catalog) -> list[str]:
     extra = [m.id for m in cat if m.id and m.id not in wanted]
     found += [f"obsolete entry (run the build): {m.strip().splitlines()[0][:60]!r}"
               for m in extra]
+    return found
+
+
+def damaged(cat: Catalog, tokens: Callable[[str], Counter[str]], where: str) -> list[str]:
+    """Translations in ``cat`` that lost or gained verbatim pieces (as found by ``tokens``)."""
+    found = []
+    for msg in cat:
+        if msg.id and msg.string and not msg.fuzzy:
+            lost = lost_tokens(tokens(msg.id), tokens(msg.string))
+            if lost:
+                short = msg.id.strip().splitlines()[0][:50]
+                found.append(f"{where}: {short!r}: {', '.join(lost)}")
     return found
 
 

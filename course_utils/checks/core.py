@@ -112,12 +112,6 @@ def expect_close(task: str, got: np.ndarray, want: np.ndarray, name: str, *,
             diff=float(np.max(np.abs(got - want))), index=first))
 
 
-def expect_equal(task: str, got: Any, want: Any, name: str) -> None:
-    """Check exact equality of small Python values (sizes, keys)."""
-    if got != want:
-        fail(task, _("{name} is {got}, expected {want}.", name=name, got=got, want=want))
-
-
 @cache
 def load_expected(lab: str) -> dict[str, Any]:
     """The stored inputs and expected outputs of a lab (``expected/<lab>.json``)."""
