@@ -11,6 +11,10 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 # Set before any notebook kernel starts, so the kernels inherit them.
 os.environ.setdefault("COURSE_PROFILE", "ci")
 os.environ.setdefault("MPLBACKEND", "Agg")
+# Tests run two notebooks at once on two cores: one BLAS thread each, or tiny
+# matrix products spend their time fighting over the cores.
+for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(variable, "1")
 if SHARED_DATA.is_dir():
     os.environ.setdefault("COURSE_DATA_DIR", str(SHARED_DATA))
 
