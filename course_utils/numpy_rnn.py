@@ -10,11 +10,31 @@ from __future__ import annotations
 
 import numpy as np
 
+from .i18n import _
+
+
+def _expect_shape(name: str, array: np.ndarray, shape: tuple[int | None, ...],
+                  spec: str) -> None:
+    """Raise a clear error unless ``array`` has ``shape`` (``None`` matches any size)."""
+    got = np.shape(array)
+    if len(got) != len(shape) or any(w is not None and g != w for g, w in zip(got, shape,
+                                                                                strict=True)):
+        raise ValueError(_("{name} should have shape {spec}, but it has shape {got}.",
+                           name=name, spec=spec, got=got))
+    if not np.all(np.isfinite(array)):
+        raise ValueError(_("{name} contains NaN or infinite values: check the data, "
+                           "and lower the learning rate if training diverged.", name=name))
+
 
 def rnn_forward_batch(xs: np.ndarray, h0: np.ndarray, W_xh: np.ndarray, W_hh: np.ndarray,
                       b_h: np.ndarray) -> np.ndarray:
     """All hidden states (N, T + 1, H) of a tanh RNN over a batch xs (N, T, D)."""
-    N, T, _ = xs.shape
+    _expect_shape("xs", xs, (None, None, None), "(N, T, D)")
+    N, T, D = xs.shape
+    H = len(b_h)
+    _expect_shape("h0", h0, (N, H), "(N, H)")
+    _expect_shape("W_xh", W_xh, (H, D), "(H, D)")
+    _expect_shape("W_hh", W_hh, (H, H), "(H, H)")
     hs = np.empty((N, T + 1, h0.shape[1]), dtype=xs.dtype)
     hs[:, 0] = h0
     a = xs @ W_xh.T + b_h
@@ -26,7 +46,11 @@ def rnn_forward_batch(xs: np.ndarray, h0: np.ndarray, W_xh: np.ndarray, W_hh: np
 def rnn_backward_batch(dhs: np.ndarray, xs: np.ndarray, hs: np.ndarray,
                        W_hh: np.ndarray) -> tuple[np.ndarray, ...]:
     """dW_xh, dW_hh, db_h and dL/dh0 from dhs (N, T, H), the output gradients at each h_t."""
+    _expect_shape("dhs", dhs, (None, None, None), "(N, T, H)")
     N, T, H = dhs.shape
+    _expect_shape("hs", hs, (N, T + 1, H), "(N, T + 1, H)")
+    _expect_shape("xs", xs, (N, T, None), "(N, T, D)")
+    _expect_shape("W_hh", W_hh, (H, H), "(H, H)")
     da = np.empty_like(dhs)
     dh = np.zeros((N, H), dtype=dhs.dtype)
     for t in reversed(range(T)):

@@ -58,7 +58,25 @@ def sequence_tasks() -> Figure:
     return fig
 
 
-def _draw_unrolled(ax: Axes, steps: int, outputs: Sequence[int]) -> None:
+def unrolled_loss(steps: int = 4) -> Figure:
+    """The unrolled RNN with a loss at every step; red arrows show the gradient's path back."""
+    fig, ax = plt.subplots(figsize=(8, 3.4))
+    _draw_unrolled(ax, steps, list(range(1, steps + 1)), losses=True)
+    back = {"arrowstyle": "->", "color": "#c44e52", "lw": 1.4, "ls": "--"}
+    for t in range(steps, 1, -1):
+        ax.annotate("", (t - 0.7, 0.8), (t - 0.3, 0.8), arrowprops=back)
+    for t in range(1, steps + 1):
+        ax.annotate("", (t + 0.12, 1.2), (t + 0.12, 2.8), arrowprops=back)
+    ax.text(0.5, 1, "$h_0$", ha="center", va="center")
+    ax.annotate("", (0.75, 1), (0.6, 1), arrowprops={"arrowstyle": "->"})
+    ax.set_xlim(0.3, steps + 0.6)
+    ax.set_ylim(-0.5, 3.5)
+    ax.set_title(r"$L = L_1 + \cdots + L_T$;   - - > $\partial L / \partial h_t$")
+    fig.tight_layout()
+    return fig
+
+
+def _draw_unrolled(ax: Axes, steps: int, outputs: Sequence[int], losses: bool = False) -> None:
     """Boxes x_t, h_t and y_t for t = 1..steps, with arrows between them."""
     box = {"boxstyle": "round,pad=0.3", "fc": "white"}
     colours = {"x": "#4c72b0", "h": "#dd8452", "y": "#55a868"}
@@ -72,6 +90,9 @@ def _draw_unrolled(ax: Axes, steps: int, outputs: Sequence[int]) -> None:
             label = "$y$" if len(outputs) == 1 else f"$y_{t}$"
             ax.text(t, 2, label, ha="center", va="center", bbox={**box, "ec": colours["y"]})
             ax.annotate("", (t, 1.8), (t, 1.2), arrowprops={"arrowstyle": "->"})
+        if losses:
+            ax.text(t, 3, f"$L_{t}$", ha="center", va="center", bbox={**box, "ec": "#c44e52"})
+            ax.annotate("", (t, 2.8), (t, 2.2), arrowprops={"arrowstyle": "->"})
     ax.set_xlim(0.4, 4.6)
     ax.set_ylim(-0.5, 2.5)
     ax.axis("off")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+import pytest
 
 from course_utils import numpy_rnn
 from course_utils.gradcheck import numerical_gradient, relative_error
@@ -43,3 +46,22 @@ def test_batched_backward_against_numerical_gradients():
     dW_xh, dW_hh, db, dh0 = numpy_rnn.rnn_backward_batch(g, xs, hs, W_hh)
     for mine, param in [(dW_xh, W_xh), (dW_hh, W_hh), (db, b), (dh0, h0)]:
         assert relative_error(mine, numerical_gradient(loss, param)) < 1e-8
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"xs": np.zeros((5, 3))}, "xs should have shape (N, T, D)"),
+    ({"h0": np.zeros((2, 7))}, "h0 should have shape (N, H)"),
+    ({"W_xh": np.zeros((3, 4))}, "W_xh should have shape (H, D)"),
+    ({"xs": np.full((2, 3, 4), np.nan)}, "xs contains NaN"),
+])
+def test_bad_input_gets_a_clear_message(change, message):
+    args = {"xs": np.zeros((2, 3, 4)), "h0": np.zeros((2, 5)), "W_xh": np.zeros((5, 4)),
+            "W_hh": np.zeros((5, 5)), "b_h": np.zeros(5)}
+    with pytest.raises(ValueError, match=re.escape(message)):
+        numpy_rnn.rnn_forward_batch(**{**args, **change})
+
+
+def test_bad_gradient_shapes_get_a_clear_message():
+    xs, hs = np.zeros((2, 3, 4)), np.zeros((2, 4, 5))
+    with pytest.raises(ValueError, match=re.escape("hs should have shape (N, T + 1, H)")):
+        numpy_rnn.rnn_backward_batch(np.zeros((2, 3, 5)), xs, hs[:, :3], np.zeros((5, 5)))
