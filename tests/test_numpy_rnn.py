@@ -65,3 +65,12 @@ def test_bad_gradient_shapes_get_a_clear_message():
     xs, hs = np.zeros((2, 3, 4)), np.zeros((2, 4, 5))
     with pytest.raises(ValueError, match=re.escape("hs should have shape (N, T + 1, H)")):
         numpy_rnn.rnn_backward_batch(np.zeros((2, 3, 5)), xs, hs[:, :3], np.zeros((5, 5)))
+
+
+def test_bptt_race_times_both_implementations():
+    from course_utils.benchmark import bptt_race, median_ms
+
+    calls = []
+    assert median_ms(lambda: calls.append(1), repeats=3) >= 0 and len(calls) == 4
+    numpy_ms, torch_ms = bptt_race(2, 3, 4, 5, repeats=1)
+    assert numpy_ms > 0 and torch_ms > 0

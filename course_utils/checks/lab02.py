@@ -108,8 +108,8 @@ def check_sample(sample: Callable[..., int]) -> None:
             fail(task, _("two runs with the same rng gave different draws: draw with the rng "
                          "argument, not with np.random."))
         frequencies = np.bincount(draws, minlength=logits.size) / draws.size
-        z = logits / temperature
-        expected = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+        weights = np.exp((logits - logits.max()) / temperature)
+        expected = weights / weights.sum()
         gap = float(np.max(np.abs(frequencies - expected)))
         if gap > d["tolerance"]:
             fail(task, _("at temperature {temperature}, the frequencies of the draws differ "
