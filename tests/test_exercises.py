@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
-from course_utils.checks import CheckFailed, lab01, lab02
+from course_utils.checks import CheckFailed, lab01, lab02, lab03
 from course_utils.i18n import catalog, set_language
 
 from .helpers import LANGS, ROOT, function_cells
@@ -16,10 +17,13 @@ LABS = {
                     "rnn_forward"]),
     "lab02_bptt.ipynb": (lab02, ["rnn_step_backward", "rnn_backward", "clip_gradients",
                                  "sample"]),
+    "lab03_gated_cells.ipynb": (lab03, ["lstm_cell", "lstm_forward", "gru_cell",
+                                        "gru_forward"]),
 }
 CHECKS = {task: getattr(module, f"check_{task}")
           for module, tasks in LABS.values() for task in tasks}
-SOLUTION_LINES = {LAB01: "np.tanh(W_xh @ x_t", "lab02_bptt.ipynb": "(1 - h_t**2) * dh"}
+SOLUTION_LINES = {LAB01: "np.tanh(W_xh @ x_t", "lab02_bptt.ipynb": "(1 - h_t**2) * dh",
+                  "lab03_gated_cells.ipynb": "(1 - z) * n + z * h"}
 
 
 def run_check(task: str, fn) -> None:
@@ -234,7 +238,120 @@ def sample_uniform(logits, temperature, rng):
     return int(rng.integers(len(logits)))
 
 
-WRONG = [
+# Lab 03: gated cells in PyTorch's stacked layout.
+def lstm_cell_order(order="ifgo", squash=torch.sigmoid, cell=lambda f, c, i, g: f * c + i * g,
+                    skip_hh_bias=False):
+    def lstm_cell(x, h, c, W_ih, W_hh, b_ih, b_hh):
+        pre = x @ W_ih.T + b_ih + h @ W_hh.T + (0 if skip_hh_bias else b_hh)
+        gates = dict(zip(order, pre.chunk(4, dim=1), strict=True))
+        i, f, o = squash(gates["i"]), squash(gates["f"]), squash(gates["o"])
+        c_new = cell(f, c, i, torch.tanh(gates["g"]))
+        return o * torch.tanh(c_new), c_new
+    return lstm_cell
+
+
+def lstm_cell_transposed(x, h, c, W_ih, W_hh, b_ih, b_hh):
+    return lstm_cell_order()(x, h, c, W_ih.T, W_hh.T, b_ih, b_hh)
+
+
+def lstm_cell_outputs_swapped(x, h, c, W_ih, W_hh, b_ih, b_hh):
+    h_new, c_new = lstm_cell_order()(x, h, c, W_ih, W_hh, b_ih, b_hh)
+    return c_new, h_new
+
+
+def lstm_cell_in_place(x, h, c, W_ih, W_hh, b_ih, b_hh):
+    h_new, c_new = lstm_cell_order()(x, h, c, W_ih, W_hh, b_ih, b_hh)
+    c.mul_(0)
+    return h_new, c_new
+
+
+def make_lstm_forward(carry_c=True, carry_h=True, time_major=False):
+    right = lstm_cell_order()
+
+    def lstm_forward(xs, h0, c0, W_ih, W_hh, b_ih, b_hh):
+        h, c, outputs = h0, c0, []
+        for t in range(xs.shape[1]):
+            h_new, c_new = right(xs[:, t], h if carry_h else h0, c if carry_c else c0,
+                                 W_ih, W_hh, b_ih, b_hh)
+            h, c = h_new, c_new
+            outputs.append(h)
+        return torch.stack(outputs, dim=0 if time_major else 1), (h, c)
+    return lstm_forward
+
+
+def lstm_forward_from_zero(xs, h0, c0, W_ih, W_hh, b_ih, b_hh):
+    return make_lstm_forward()(xs, torch.zeros_like(h0), torch.zeros_like(c0),
+                               W_ih, W_hh, b_ih, b_hh)
+
+
+def lstm_forward_without_c(xs, h0, c0, W_ih, W_hh, b_ih, b_hh):
+    outputs, (h, _c) = make_lstm_forward()(xs, h0, c0, W_ih, W_hh, b_ih, b_hh)
+    return outputs, h
+
+
+def gru_cell_variant(order="rzn", squash=torch.sigmoid, z_on_old=True, bias_outside=False,
+                     fused=False):
+    def gru_cell(x, h, W_ih, W_hh, b_ih, b_hh):
+        parts = dict(zip(order, (x @ W_ih.T + b_ih).chunk(3, dim=1), strict=True))
+        hparts = dict(zip(order, (h @ W_hh.T + b_hh).chunk(3, dim=1), strict=True))
+        r = squash(parts["r"] + hparts["r"])
+        z = squash(parts["z"] + hparts["z"])
+        if fused:
+            n = torch.tanh(parts["n"] + hparts["n"])
+        elif bias_outside:
+            W_hn = dict(zip(order, W_hh.chunk(3), strict=True))["n"]
+            b_hn = dict(zip(order, b_hh.chunk(3), strict=True))["n"]
+            n = torch.tanh(parts["n"] + r * (h @ W_hn.T) + b_hn)
+        else:
+            n = torch.tanh(parts["n"] + r * hparts["n"])
+        return (1 - z) * n + z * h if z_on_old else z * n + (1 - z) * h
+    return gru_cell
+
+
+def make_gru_forward(carry=True, last_only=False):
+    right = gru_cell_variant()
+
+    def gru_forward(xs, h0, W_ih, W_hh, b_ih, b_hh):
+        h, outputs = h0, []
+        for t in range(xs.shape[1]):
+            h = right(xs[:, t], h if carry else h0, W_ih, W_hh, b_ih, b_hh)
+            outputs.append(h)
+        return (h, h) if last_only else (torch.stack(outputs, dim=1), h)
+    return gru_forward
+
+
+def gru_forward_numpy(xs, h0, W_ih, W_hh, b_ih, b_hh):
+    outputs, h = make_gru_forward()(xs, h0, W_ih, W_hh, b_ih, b_hh)
+    return outputs.numpy(), h.numpy()
+
+
+WRONG_LAB03 = [
+    ("lstm_cell", lstm_cell_order(order="igfo"), "order i, g, f, o"),
+    ("lstm_cell", lstm_cell_order(order="figo"), "order f, i, g, o"),
+    ("lstm_cell", lstm_cell_order(cell=lambda f, c, i, g: i * g), "ignores the old cell"),
+    ("lstm_cell", lstm_cell_order(cell=lambda f, c, i, g: c + i * g), "without the forget gate"),
+    ("lstm_cell", lstm_cell_order(squash=torch.tanh), "sigmoid"),
+    ("lstm_cell", lstm_cell_order(skip_hh_bias=True), "differ"),
+    ("lstm_cell", lstm_cell_transposed, "raised"),
+    ("lstm_cell", lstm_cell_outputs_swapped, "differ"),
+    ("lstm_cell", lstm_cell_in_place, "changed one of its inputs"),
+    ("lstm_forward", make_lstm_forward(carry_c=False), "pass the state"),
+    ("lstm_forward", make_lstm_forward(carry_h=False), "pass the state"),
+    ("lstm_forward", make_lstm_forward(time_major=True), "shape"),
+    ("lstm_forward", lstm_forward_from_zero, "initial state"),
+    ("lstm_forward", lstm_forward_without_c, "pair (h_T, c_T)"),
+    ("gru_cell", gru_cell_variant(order="zrn"), "order z, r, n"),
+    ("gru_cell", gru_cell_variant(z_on_old=False), "wrong sides"),
+    ("gru_cell", gru_cell_variant(squash=torch.tanh), "sigmoid"),
+    ("gru_cell", gru_cell_variant(bias_outside=True), "bias included"),
+    ("gru_cell", gru_cell_variant(fused=True), "differ"),
+    ("gru_forward", make_gru_forward(carry=False), "pass the state"),
+    ("gru_forward", make_gru_forward(last_only=True), "shape"),
+    ("gru_forward", gru_forward_numpy, "torch tensor"),
+]
+
+
+WRONG = [*WRONG_LAB03,
     ("rnn_step_backward", step_back_no_tanh_derivative, "derivative of tanh"),
     ("rnn_step_backward", step_back_derivative_at_h_prev, "not h_prev"),
     ("rnn_step_backward", step_back_outer_swapped, "shape"),

@@ -68,6 +68,10 @@ def _same(a: Any, b: Any) -> bool:
     """Whether ``b`` still equals ``a``, element by element for arrays and containers."""
     if isinstance(a, np.ndarray):
         return isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b)
+    if type(a).__module__.startswith("torch") and hasattr(a, "shape"):
+        import torch
+
+        return isinstance(b, torch.Tensor) and a.shape == b.shape and torch.equal(a, b)
     if isinstance(a, dict):
         return isinstance(b, dict) and a.keys() == b.keys() and all(
             _same(a[k], b[k]) for k in a)
