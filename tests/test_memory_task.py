@@ -60,3 +60,15 @@ def test_training_learns_a_short_distance_and_is_repeatable():
     _, again = train_recaller("gru", 2, steps=150, symbols=4, device="cpu", eval_at=[10])
     assert again == accuracy
     assert isinstance(model.rnn, torch.nn.GRU)
+
+
+def test_benchmark_prints_one_row_per_cell(capsys, monkeypatch):
+    import runpy
+
+    monkeypatch.setattr("sys.argv", ["remember_first_token.py"])
+    runpy.run_path("benchmarks/remember_first_token.py", run_name="__main__")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].split()[:3] == ["cell", "d=5", "d=10"]
+    rows = {line.split()[0]: line.split()[1:] for line in lines[2:]}
+    assert set(rows) == {"rnn", "lstm", "gru"}
+    assert all(0.0 <= float(row[0]) <= 1.0 for row in rows.values())

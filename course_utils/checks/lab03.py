@@ -196,8 +196,9 @@ def _check_sequence(task: str, got: np.ndarray, want: np.ndarray) -> None:
         fail(task, _("the outputs are right up to step {right} and wrong from step {wrong} "
                      "on: pass the state (h, and c for the LSTM) of each step on to the next.",
                      right=first - 1, wrong=first))
+    layer = task.split("_")[0].upper()
     fail(task, _("the outputs differ from nn.{layer} already at step 0: does the loop start "
-                 "from the given initial state and call your cell?", layer=task[:4].upper()))
+                 "from the given initial state and call your cell?", layer=layer))
 
 
 def check_lstm_forward(lstm_forward: Callable[..., tuple]) -> None:
