@@ -2,13 +2,15 @@
 
 No torchtext: it is no longer maintained and breaks on Colab. The whole pipeline is
 lower-case, replace the ``<br />`` tags of the IMDb files by spaces, and split into
-words (letters, digits and apostrophes) and the punctuation marks ``!`` and ``?``.
+words (letters, digits, combining marks and apostrophes) and the marks ``!`` and ``?``.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -17,7 +19,11 @@ from .i18n import _
 
 PAD, UNK = "<pad>", "<unk>"
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_TOKEN = re.compile(r"[\w']+|[!?]")
+# Combining marks (the vowel signs of Devanagari and Bengali, accents written apart)
+# belong inside a word, but \w does not match them.
+_MARKS = "".join(chr(c) for c in range(sys.maxunicode + 1)
+                 if unicodedata.category(chr(c)) in ("Mn", "Mc", "Me"))
+_TOKEN = re.compile(f"[\\w'{re.escape(_MARKS)}]+|[!?]")
 
 
 def tokenize(text: str) -> list[str]:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils.checks import CheckFailed, lab01, lab02, lab03
+from course_utils.checks import CheckFailed, lab01, lab02, lab03, lab04
 from course_utils.i18n import catalog, set_language
 
 from .helpers import LANGS, ROOT, function_cells
@@ -19,11 +19,13 @@ LABS = {
                                  "sample"]),
     "lab03_gated_cells.ipynb": (lab03, ["lstm_cell", "lstm_forward", "gru_cell",
                                         "gru_forward"]),
+    "lab04_sentiment.ipynb": (lab04, ["collate_batch", "train_step", "evaluate_accuracy"]),
 }
 CHECKS = {task: getattr(module, f"check_{task}")
           for module, tasks in LABS.values() for task in tasks}
 SOLUTION_LINES = {LAB01: "np.tanh(W_xh @ x_t", "lab02_bptt.ipynb": "(1 - h_t**2) * dh",
-                  "lab03_gated_cells.ipynb": "(1 - z) * n + z * h"}
+                  "lab03_gated_cells.ipynb": "(1 - z) * n + z * h",
+                  "lab04_sentiment.ipynb": "padded[row, : len(ids)]"}
 
 
 def run_check(task: str, fn) -> None:

@@ -182,3 +182,22 @@ def test_the_bidirectional_model_sees_both_ends():
     assert not torch.allclose(model(changed_last, lengths), base)
     assert sum(p.numel() for p in model.rnn_back.parameters()) == sum(
         p.numel() for p in model.rnn.parameters())
+
+
+def test_the_lesson_writes_the_same_model():
+    import inspect
+
+    from course_utils.sentiment import reverse_padded
+    from tools import nbfiles
+
+    from .helpers import ROOT
+
+    cells = [nbfiles.source(c) for c in
+             nbfiles.read(ROOT / "notebooks" / "en" / "04_sentiment_pytorch.ipynb")["cells"]]
+    cell = next(c for c in cells if "class SentimentRNN" in c)
+    for obj in (reverse_padded, SentimentRNN):
+        assert inspect.getsource(obj).rstrip() in cell
+
+
+def test_tokenize_keeps_vowel_signs_inside_hindi_and_bengali_words():
+    assert tokenize("हिन्दी भाषा। বাংলা ভাষা!") == ["हिन्दी", "भाषा", "বাংলা", "ভাষা", "!"]
