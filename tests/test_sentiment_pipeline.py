@@ -201,3 +201,19 @@ def test_the_lesson_writes_the_same_model():
 
 def test_tokenize_keeps_vowel_signs_inside_hindi_and_bengali_words():
     assert tokenize("हिन्दी भाषा। বাংলা ভাষা!") == ["हिन्दी", "भाषा", "বাংলা", "ভাষা", "!"]
+
+
+def test_occlusion_scores_the_word_that_decides():
+    from course_utils.attribution import coloured_html, occlusion
+
+    class Counts(torch.nn.Module):
+        """A 'model' whose logit counts token 7 minus token 8."""
+
+        def forward(self, ids, lengths):
+            return (ids == 7).sum(1).float() - (ids == 8).sum(1).float()
+
+    scores = occlusion(Counts(), [3, 7, 8, 7], device="cpu", batch=3)
+    assert scores == [0.0, 1.0, -1.0, 1.0]
+    html = coloured_html(["a", "good", "<bad>", "good"], scores)
+    assert html.count("<span") == 4 and "&lt;bad&gt;" in html
+    assert "rgba(0, 150, 70, 1.00)" in html and "rgba(200, 40, 40, 1.00)" in html

@@ -96,7 +96,7 @@ def _check_packing(task: str, ids: Any, lengths: Any) -> None:
             alone = lstm(embed(ids[row : row + 1, :length]))[1][0][0, 0]
             if not torch.allclose(h_packed[row], alone, atol=1e-6):
                 fail(task, _("packing your batch does not give each review's own final "
-                             "state (row {row})", row=row))
+                             "state (row {row}).", row=row))
 
 
 def _reference_gradients(model: Any, ids: Any, lengths: Any, labels: Any) -> list:
