@@ -111,6 +111,19 @@ def expect_array(task: str, value: Any, name: str, *, shape: tuple[int, ...],
     return value
 
 
+def expect_tensor(task: str, value: Any, name: str, *, shape: tuple[int, ...]) -> Any:
+    """Check that ``value`` is a torch tensor of ``shape``; return it."""
+    import torch
+
+    if not isinstance(value, torch.Tensor):
+        fail(task, _("{name} should be a torch tensor, but it is {type}.",
+                     name=name, type=type(value).__name__))
+    if tuple(value.shape) != tuple(shape):
+        fail(task, _("{name} has shape {got}, expected {want}.",
+                     name=name, got=tuple(value.shape), want=tuple(shape)))
+    return value
+
+
 def expect_close(task: str, got: np.ndarray, want: np.ndarray, name: str, *,
                  rtol: float = 1e-6, atol: float = 1e-8) -> None:
     """Check ``got`` against the expected ``want``, saying how far off it is."""

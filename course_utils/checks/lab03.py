@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..i18n import _
-from .core import call, expect_close, fail, passed
+from .core import call, expect_close, expect_tensor, fail, passed
 
 N, D, H, T = 3, 4, 5, 6
 LSTM_GATES = "ifgo"
@@ -54,13 +54,7 @@ def _inputs(seed: int, *shape: int) -> Any:
 
 def _expect_tensor(task: str, value: Any, name: str, shape: tuple[int, ...]) -> np.ndarray:
     """Check that ``value`` is a finite floating tensor of ``shape``; return it as NumPy."""
-    torch = _torch()
-    if not isinstance(value, torch.Tensor):
-        fail(task, _("{name} should be a torch tensor, but it is {type}.",
-                     name=name, type=type(value).__name__))
-    if tuple(value.shape) != shape:
-        fail(task, _("{name} has shape {got}, expected {want}.",
-                     name=name, got=tuple(value.shape), want=shape))
+    value = expect_tensor(task, value, name, shape=shape)
     if not value.is_floating_point():
         fail(task, _("{name} has dtype {got}, expected a float dtype.",
                      name=name, got=value.dtype))

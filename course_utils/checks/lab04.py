@@ -13,7 +13,7 @@ from typing import Any
 
 from ..batching import collate
 from ..i18n import _
-from .core import call, fail, passed
+from .core import call, expect_tensor, fail, passed
 
 BATCH = [([5, 3, 8], 1), ([7, 2, 9, 4, 6], 0), ([1, 1], 1), ([3, 4, 5, 6], 0)]
 
@@ -33,13 +33,7 @@ def _tiny_model(seed: int, dropout: float = 0.0) -> Any:
 
 def _expect_tensor(task: str, value: Any, name: str, shape: tuple[int, ...],
                    dtype: Any) -> Any:
-    torch = _torch()
-    if not isinstance(value, torch.Tensor):
-        fail(task, _("{name} should be a torch tensor, but it is {type}.",
-                     name=name, type=type(value).__name__))
-    if tuple(value.shape) != shape:
-        fail(task, _("{name} has shape {got}, expected {want}.",
-                     name=name, got=tuple(value.shape), want=shape))
+    value = expect_tensor(task, value, name, shape=shape)
     if value.dtype != dtype:
         fail(task, _("{name} has dtype {got}, expected {want}.", name=name, got=value.dtype,
                      want=dtype))
