@@ -2,13 +2,18 @@
 # make test   install what the tests need (once) and run every test
 # make build  regenerate translations, exercises and check data
 # make bundle build the course's data bundle from ../shared/data (for maintainers)
+# make data   download and check every data file into $(DATA) (for instructors' CI)
 
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-DATA ?= $(abspath ../shared/data)
+# The data folder the tests read (COURSE_DATA_DIR): ../shared/data beside the clone
+# if there is one, else ./data, which `make data` fills. Override: make test DATA=/path
+DATA ?= $(firstword $(wildcard $(abspath ../shared/data)) $(CURDIR)/data)
+# Where `make data` takes the course's bundled files from; empty: the registry's release.
+BUNDLE_URL ?=
 
-.PHONY: lab test build bundle lint clean
+.PHONY: lab test build bundle data lint clean
 
 $(VENV)/.installed: requirements.txt requirements-test.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +36,9 @@ build: $(VENV)/.installed
 
 bundle: $(VENV)/.installed
 	$(PY) -m tools.make_data_bundle $(DATA) dist/data-bundle
+
+data: $(VENV)/.installed
+	$(PY) -m tools.fetch_data $(DATA) $(if $(BUNDLE_URL),--bundle-url $(BUNDLE_URL))
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

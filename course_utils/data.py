@@ -7,6 +7,9 @@
 * otherwise it is downloaded once with pooch into ``COURSE_CACHE_DIR`` (default:
   the system cache folder ``rnn-course``) and reused from there afterwards.
 
+``download(entry, folder)`` is that checked downloader; ``python -m
+tools.fetch_data DIR`` uses it to fill a folder for ``COURSE_DATA_DIR``.
+
 Every failure is a :class:`DataError` with a message in the learner's language.
 """
 
@@ -14,8 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pooch
@@ -34,6 +40,7 @@ __all__ = [
     "DataUnavailableError",
     "UnknownDataError",
     "cache_dir",
+    "download",
     "fetch",
     "file_sha256",
     "get_entry",
@@ -52,6 +59,10 @@ _hashes: dict[tuple[str, int, int], str] = {}
 class DataError(RuntimeError):
     """A data file could not be obtained."""
 
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows this instead of a traceback: the message says what to do.
+        return [str(self)]
+
 
 class DataUnavailableError(DataError):
     """The file is missing locally and could not be downloaded."""
@@ -66,6 +77,9 @@ class UnknownDataError(KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+    def _render_traceback_(self) -> list[str]:
+        return [str(self)]
 
 
 def get_entry(name: str) -> DataFile:
@@ -118,7 +132,7 @@ def fetch(name: str) -> Path:
     local = os.environ.get(DATA_DIR_VARIABLE)
     if local:
         return _from_directory(entry, Path(local).expanduser())
-    return _download(entry)
+    return download(entry)
 
 
 def read_text(name: str) -> str:
@@ -162,10 +176,26 @@ def _show_progress() -> bool:
     return in_notebook or bool(sys.stderr and sys.stderr.isatty())
 
 
-def _download(entry: DataFile) -> Path:
+@contextmanager
+def _quiet(logger: logging.Logger) -> Iterator[None]:
+    """Hide ``logger``'s informational lines for the duration of the block."""
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def download(entry: DataFile, folder: Path | None = None) -> Path:
+    """``entry``'s file in ``folder`` (default: the cache), downloaded if missing or wrong.
+
+    The download lands in a temporary file that becomes ``folder / entry.path``
+    only once its sha256 matches, so the folder never holds a damaged copy.
+    """
     import requests
 
-    target = cache_dir() / entry.path
+    target = Path(folder if folder is not None else cache_dir()) / entry.path
     if target.is_file():
         if matches(target, entry):
             return target
@@ -179,14 +209,19 @@ def _download(entry: DataFile) -> Path:
     downloader = pooch.HTTPDownloader(
         progressbar=_show_progress(), chunk_size=1 << 16, timeout=30
     )
+    print(_("Downloading {name} ({size} MB) from {url}", size=f"{entry.size / 1e6:.3g}",
+            **fields))
+    # Each error below replaces the library's chained traceback by one message in
+    # the learner's language (``from None``); the original stays in ``__context__``.
     try:
-        pooch.retrieve(
-            entry.url,
-            known_hash=f"sha256:{entry.sha256}",
-            fname=target.name,
-            path=target.parent,
-            downloader=downloader,
-        )
+        with _quiet(pooch.get_logger()):  # pooch's own line is English
+            pooch.retrieve(
+                entry.url,
+                known_hash=f"sha256:{entry.sha256}",
+                fname=target.name,
+                path=target.parent,
+                downloader=downloader,
+            )
     except ValueError as err:  # pooch's hash mismatch; its temp file is gone
         if "hash" not in str(err).lower():
             raise
@@ -208,8 +243,8 @@ def _download(entry: DataFile) -> Path:
                 status=status,
                 **fields,
             )
-        ) from err
-    except requests.exceptions.ChunkedEncodingError as err:
+        ) from None
+    except requests.exceptions.ChunkedEncodingError:
         raise DataUnavailableError(
             _(
                 "The download of {name} from {url} was interrupted; nothing was "
@@ -217,8 +252,8 @@ def _download(entry: DataFile) -> Path:
                 "holds {path}.",
                 **fields,
             )
-        ) from err
-    except requests.exceptions.RequestException as err:
+        ) from None
+    except requests.exceptions.RequestException:
         raise DataUnavailableError(
             _(
                 "Cannot download {name} from {url}: no network? Connect to the "
@@ -226,6 +261,6 @@ def _download(entry: DataFile) -> Path:
                 "that holds {path}.",
                 **fields,
             )
-        ) from err
+        ) from None
     _hashes[_key(target)] = entry.sha256  # pooch has just checked it
     return target

@@ -7,6 +7,7 @@ import os
 import re
 import socket
 import threading
+import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from course_utils.data import (
     read_text,
 )
 from course_utils.registry import BUNDLE_URL
+from tools import fetch_data
 from tools.make_data_bundle import BundleError, build_bundle, main
 
 # Read before the autouse fixture below clears the variable.
@@ -196,7 +198,69 @@ def test_offline_message_is_localised(register, russian):
         fetch(NAME)
     assert str(err.value).startswith("[ru] Cannot download")
     assert "COURSE_DATA_DIR" in str(err.value)
-    assert russian == ["ru"]
+    assert russian and set(russian) == {"ru"}  # the download line and the error
+
+
+def failing_entry(kind: str, server: Server) -> DataFile:
+    """A registry entry whose download fails in the way ``kind`` names."""
+    if kind == "offline":
+        return make_entry(closed_port_url())
+    if kind == "not_found":
+        return make_entry(server.url("absent.txt"))
+    if kind == "checksum":
+        return make_entry(server.url("sample.txt"), content=b"other" * 10)
+    server.truncate = True
+    return make_entry(server.url("sample.txt"))
+
+
+FAILURES = ["offline", "not_found", "checksum", "interrupted"]
+
+
+@pytest.mark.parametrize("kind", FAILURES)
+def test_failed_download_shows_the_message_alone(kind, server, register, capfd):
+    register(failing_entry(kind, server))
+    with pytest.raises(DataError) as err:
+        fetch(NAME)
+    message = str(err.value)
+    # Notebooks show _render_traceback_: one line, the course's message.
+    assert err.value._render_traceback_() == [message]
+    assert "\n" not in message and "COURSE_DATA_DIR" in message
+    # Plain Python: no library exception chained in front of it.
+    assert err.value.__cause__ is None and err.value.__suppress_context__
+    shown = "".join(traceback.format_exception(err.value))
+    for library_text in ("During handling", "direct cause", "urllib3", "requests", "pooch"):
+        assert library_text not in shown, library_text
+    # pooch's English log line is replaced by the course's own.
+    output = capfd.readouterr()
+    assert "Downloading data from" not in output.out + output.err
+    assert output.out.startswith(f"Downloading {NAME} (")
+
+
+def test_notebook_shows_only_the_localised_message(register, russian, capfd, tmp_path,
+                                                   monkeypatch):
+    interactiveshell = pytest.importorskip("IPython.core.interactiveshell")
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
+    from traitlets.config import Config
+
+    register(make_entry(closed_port_url()))
+    config = Config()
+    config.HistoryManager.enabled = False
+    shell = interactiveshell.InteractiveShell.instance(config=config)
+    try:
+        result = shell.run_cell(f"from course_utils.data import fetch\nfetch({NAME!r})")
+    finally:
+        interactiveshell.InteractiveShell.clear_instance()
+    assert isinstance(result.error_in_exec, DataUnavailableError)
+    lines = capfd.readouterr().out.splitlines()
+    assert lines[0].startswith("[ru] Downloading")
+    assert len(lines) == 2 and lines[1].startswith("[ru] Cannot download"), lines
+
+
+def test_unknown_name_is_one_line_in_a_notebook():
+    with pytest.raises(UnknownDataError) as err:
+        fetch("no_such_file")
+    assert err.value._render_traceback_() == [str(err.value)]
+    assert err.value.__cause__ is None and err.value.__suppress_context__
 
 
 def test_unknown_name_lists_known_names():
@@ -295,3 +359,83 @@ def test_bundle_refuses_corrupt_or_missing_file(fake_registry, tmp_path, capsys)
     assert main([str(fake_registry), str(out)]) == 1
     assert "missing" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.fixture
+def served_registry(monkeypatch: pytest.MonkeyPatch, server: Server) -> dict[str, bytes]:
+    """A registry of one bundled and one upstream file, both served by ``server``."""
+    for name in list(REGISTRY):
+        monkeypatch.delitem(REGISTRY, name)
+    files = {
+        "a": ("corpora/a.txt", f"{BUNDLE_URL}/a.txt", "Буря мглою небо кроет\n".encode()),
+        "up": ("imdb/up.tar.gz", server.url("up.tar.gz"), b"\x1f\x8bupstream" * 100),
+    }
+    for name, (path, url, content) in files.items():
+        (server.root / Path(path).name).write_bytes(content)
+        sha = hashlib.sha256(content).hexdigest()
+        monkeypatch.setitem(REGISTRY, name, DataFile(name, path, url, sha, len(content)))
+    return {REGISTRY[n].path: content for n, (_, _, content) in files.items()}
+
+
+def mirror(server: Server) -> list[str]:
+    return ["--bundle-url", server.url("")]
+
+
+def test_fetch_data_fills_a_folder_that_course_data_dir_reads(
+    served_registry, server, tmp_path, monkeypatch
+):
+    folder = tmp_path / "data"
+    assert fetch_data.main([str(folder), *mirror(server)]) == 0
+    assert sorted(server.requests) == ["/a.txt", "/up.tar.gz"]
+    assert {str(p.relative_to(folder)): p.read_bytes() for p in files_in(folder)} == (
+        served_registry)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(folder))
+    for name in REGISTRY:
+        assert fetch(name) == folder / REGISTRY[name].path
+    # A second run keeps the good files and downloads only a damaged one again.
+    (folder / "corpora/a.txt").write_bytes("Буря мглою небо кроет?".encode())
+    assert fetch_data.main([str(folder), *mirror(server)]) == 0
+    assert sorted(server.requests) == ["/a.txt", "/a.txt", "/up.tar.gz"]
+    assert (folder / "corpora/a.txt").read_bytes() == served_registry["corpora/a.txt"]
+
+
+def test_fetch_data_reports_every_failure_and_keeps_no_bad_file(
+    served_registry, server, tmp_path, capsys
+):
+    (server.root / "a.txt").write_bytes(b"changed on the server\n")
+    (server.root / "up.tar.gz").unlink()
+    folder = tmp_path / "data"
+    assert fetch_data.main([str(folder), *mirror(server)]) == 1
+    err = capsys.readouterr().err
+    assert "does not match the course's checksum" in err and "404" in err
+    assert "0 of 2" in err and "Traceback" not in err
+    assert files_in(folder) == []
+
+
+def test_fetch_data_names_and_default_bundle(served_registry, server, tmp_path, capsys):
+    folder = tmp_path / "data"
+    assert fetch_data.main([str(folder), "up"]) == 0
+    assert [p.relative_to(folder).as_posix() for p in files_in(folder)] == ["imdb/up.tar.gz"]
+    assert [e.url for e in fetch_data.entries(["a"])] == [f"{BUNDLE_URL}/a.txt"]
+    assert fetch_data.main([str(folder), "a", "nope"]) == 2
+    assert "nope" in capsys.readouterr().err
+    assert server.requests == ["/up.tar.gz"]
+
+
+def test_ci_workflow_tests_with_the_data_that_make_data_fetched():
+    yaml = pytest.importorskip("yaml")
+    root = Path(__file__).resolve().parents[1]
+    job = yaml.safe_load((root / ".github/workflows/tests.yml").read_text())["jobs"]["test"]
+    steps = job["steps"]
+    python = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python"))
+    assert python["with"]["python-version"] == "3.11" and python["with"]["cache"] == "pip"
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache"))
+    assert job["env"]["DATA"] == "${{ github.workspace }}/" + cache["with"]["path"]
+    assert "hashFiles('course_utils/registry.py')" in cache["with"]["key"]
+    fetch_step, test_step = steps[-2:]
+    assert fetch_step["if"] == f"steps.{cache['id']}.outputs.cache-hit != 'true'"
+    assert fetch_step["run"] == 'make data DATA="$DATA"'
+    assert test_step["run"] == 'make test DATA="$DATA"'
+    makefile = (root / "Makefile").read_text()
+    assert re.search(r"^data: .*\n\t\$\(PY\) -m tools\.fetch_data \$\(DATA\)", makefile, re.M)
+    assert "COURSE_DATA_DIR=$(DATA)" in makefile
