@@ -47,15 +47,53 @@ def heatmap(values: np.ndarray, *, xlabel: str, ylabel: str, title: str,
     return ax
 
 
+SEQUENCE_TASKS: dict[str, tuple[int, list[int], list[int]]] = {
+    # title: (steps, steps that read an input, steps that give an output)
+    "1 → 1": (1, [1], [1]),
+    "1 → N": (4, [1], [1, 2, 3, 4]),
+    "N → 1": (4, [1, 2, 3, 4], [4]),
+    "N → N": (4, [1, 2, 3, 4], [1, 2, 3, 4]),
+    "N → M": (5, [1, 2, 3], [4, 5]),
+}
+
+
 def sequence_tasks() -> Figure:
-    """Three unrolled diagrams: one-to-one, many-to-one and many-to-many."""
-    fig, axes = plt.subplots(1, 3, figsize=(9, 3))
-    layouts = {"1 → 1": (1, [1]), "N → 1": (4, [4]), "N → N": (4, [1, 2, 3, 4])}
-    for ax, (title, (steps, outputs)) in zip(axes, layouts.items(), strict=False):
-        _draw_unrolled(ax, steps, outputs)
+    """Five unrolled diagrams: one-to-one, one-to-many, many-to-one, many-to-many, N → M.
+
+    In N → M (encoder–decoder) the outputs start after the last input, so their
+    number need not match the number of inputs.
+    """
+    steps = [s for s, _, _ in SEQUENCE_TASKS.values()]
+    fig, axes = plt.subplots(1, len(steps), figsize=(14, 3),
+                             gridspec_kw={"width_ratios": [s + 0.6 for s in steps]})
+    for ax, (title, (n, inputs, outputs)) in zip(axes, SEQUENCE_TASKS.items(), strict=True):
+        _draw_task(ax, n, inputs, outputs)
         ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def _draw_task(ax: Axes, steps: int, inputs: Sequence[int], outputs: Sequence[int]) -> None:
+    """Boxes x, h and ŷ for an unrolled RNN that reads ``inputs`` and answers at ``outputs``."""
+    box = {"boxstyle": "round,pad=0.3", "fc": "white"}
+    arrow = {"arrowstyle": "->"}
+    for t in range(1, steps + 1):
+        ax.text(t, 1, f"$h_{t}$", ha="center", va="center", bbox={**box, "ec": "#dd8452"})
+        if t > 1:
+            ax.annotate("", (t - 0.25, 1), (t - 0.75, 1), arrowprops=arrow)
+    for k, t in enumerate(inputs, start=1):
+        label = "$x$" if len(inputs) == 1 else f"$x_{k}$"
+        ax.text(t, 0, label, ha="center", va="center", bbox={**box, "ec": "#4c72b0"})
+        ax.annotate("", (t, 0.8), (t, 0.2), arrowprops=arrow)
+    for k, t in enumerate(outputs, start=1):
+        label = r"$\hat y$" if len(outputs) == 1 else rf"$\hat y_{k}$"
+        ax.text(t, 2, label, ha="center", va="center", bbox={**box, "ec": "#55a868"})
+        ax.annotate("", (t, 1.8), (t, 1.2), arrowprops=arrow)
+    if len(inputs) > 1 and max(inputs) < min(outputs):  # encoder | decoder
+        ax.axvline(max(inputs) + 0.5, ymin=0.1, ymax=0.9, color="grey", ls=":")
+    ax.set_xlim(0.4, steps + 0.6)
+    ax.set_ylim(-0.5, 2.5)
+    ax.axis("off")
 
 
 def unrolled_loss(steps: int = 4) -> Figure:

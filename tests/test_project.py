@@ -42,16 +42,16 @@ def test_stored_check_data_is_made_from_the_solutions():
 
 
 def test_lab01_expected_states_agree_with_pytorch():
-    data = load_expected("lab01")["rnn_forward"]
-    xs, h0 = np.array(data["xs"]), np.array(data["h0"])
-    rnn = torch.nn.RNN(xs.shape[1], h0.size, dtype=torch.float64)
-    with torch.no_grad():
-        rnn.weight_ih_l0.copy_(torch.tensor(data["W_xh"]))
-        rnn.weight_hh_l0.copy_(torch.tensor(data["W_hh"]))
-        rnn.bias_ih_l0.copy_(torch.tensor(data["b_h"]))
-        rnn.bias_hh_l0.zero_()
-        hs, _ = rnn(torch.from_numpy(xs), torch.from_numpy(h0)[None])
-    assert np.allclose(hs.numpy(), data["hs"], atol=1e-10)
+    for data in load_expected("lab01")["rnn_forward"]["cases"]:
+        xs, h0 = np.array(data["xs"]), np.array(data["h0"])
+        rnn = torch.nn.RNN(xs.shape[2], h0.shape[1], batch_first=True, dtype=torch.float64)
+        with torch.no_grad():
+            rnn.weight_ih_l0.copy_(torch.tensor(data["W_xh"]))
+            rnn.weight_hh_l0.copy_(torch.tensor(data["W_hh"]))
+            rnn.bias_ih_l0.copy_(torch.tensor(data["b_h"]))
+            rnn.bias_hh_l0.zero_()
+            hs, _ = rnn(torch.from_numpy(xs), torch.from_numpy(h0)[None])
+        assert np.allclose(hs.numpy(), data["hs"], atol=1e-10)
 
 
 @pytest.mark.parametrize("lesson", sorted(ANSWERS))
