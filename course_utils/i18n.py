@@ -8,7 +8,10 @@ or by the ``COURSE_LANG`` environment variable.
 
 from __future__ import annotations
 
+import copy
 import os
+import re
+import string
 from functools import cache
 from pathlib import Path
 
@@ -57,11 +60,57 @@ def catalog(lang: str) -> dict[str, str]:
     }
 
 
+_FIXED_POINT = re.compile(r"(?:\.(\d+))?([fd]?)")
+
+
+def format_number(value: float, spec: str, lang: str) -> str:
+    """``value`` formatted by ``spec`` with the decimal mark and grouping of ``lang``.
+
+    Russian writes 0,59 and 50 000 (a no-break space), Hindi and Bengali group the
+    Indian way (12,34,567); digits stay Latin, as in the course's prose. Plain and
+    fixed-point specs (``""``, ``".3f"``, ``"d"``) are localised; others (``".2e"``,
+    widths) keep Python's layout with the local decimal mark.
+    """
+    from babel import Locale
+    from babel.numbers import get_decimal_symbol, parse_pattern
+
+    locale = Locale.parse(lang)
+    fixed = _FIXED_POINT.fullmatch(spec)
+    if fixed is None:
+        text = format(value, spec)
+        return text.replace(".", get_decimal_symbol(locale, numbering_system="latn"))
+    # A copy: babel caches parsed patterns, and this one gets its own precision.
+    pattern = copy.copy(parse_pattern(locale.decimal_formats[None]))
+    digits, kind = fixed.groups()
+    if digits is not None:
+        pattern.frac_prec = (int(digits), int(digits))
+    elif isinstance(value, float) and kind != "d":
+        return pattern.apply(value, locale, numbering_system="latn", decimal_quantization=False)
+    return pattern.apply(value, locale, numbering_system="latn")
+
+
+class _LocalFormatter(string.Formatter):
+    """``str.format`` that writes numbers as the learner's language does."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return format_number(value, format_spec, self.lang)
+        return super().format_field(value, format_spec)
+
+
 def _(message: str, /, **values: object) -> str:
     """Translate ``message`` into the current language and fill in ``values``.
 
-    ``values`` fill ``{name}`` fields with ``str.format`` after translation, so
-    translators move them freely within the sentence.
+    ``values`` fill ``{name}`` fields after translation, so translators move them
+    freely within the sentence; numbers get the language's decimal mark and
+    grouping (:func:`format_number`).
     """
-    text = catalog(get_language()).get(message, message)
-    return text.format(**values) if values else text
+    lang = get_language()
+    text = catalog(lang).get(message, message)
+    if not values:
+        return text
+    return text.format(**values) if lang == "en" else _LocalFormatter(lang).format(
+        text, **values)

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 
 from .i18n import _
+
+# Letters that look like the answer letters a-d but come from other scripts or
+# keyboards: a learner who types Cyrillic "а" or "с" on a Russian keyboard, or Greek
+# "α", means "a" or "c". Full-width letters (Chinese input methods) are folded by NFKC.
+LOOK_ALIKES: dict[str, str] = {
+    "а": "a", "α": "a", "ɑ": "a",
+    "в": "b", "ь": "b", "β": "b", "ƅ": "b",
+    "с": "c", "ϲ": "c", "ς": "c",
+    "ԁ": "d", "ɗ": "d",
+}
 
 # Lesson -> question number -> the letter of the right option.
 ANSWERS: dict[str, dict[int, str]] = {
@@ -31,7 +42,7 @@ def check_quiz(lesson: str, answers: Mapping[int, str | None]) -> int:
         given = answers.get(number)
         if given is None or str(given).strip() == "":
             print(_("· {number}: no answer yet", number=number))
-        elif str(given).strip().lower() == right:
+        elif answer_letter(given) == right:
             score += 1
             print(_("✓ {number}: right", number=number))
         else:
@@ -39,3 +50,9 @@ def check_quiz(lesson: str, answers: Mapping[int, str | None]) -> int:
                     number=number))
     print(_("Score: {score} of {total}", score=score, total=len(key)))
     return score
+
+
+def answer_letter(given: object) -> str:
+    """The answer letter a learner meant: lower-case, full-width and look-alikes folded."""
+    text = unicodedata.normalize("NFKC", str(given)).strip().strip("().").lower()
+    return "".join(LOOK_ALIKES.get(ch, ch) for ch in text)

@@ -9,9 +9,16 @@ from course_utils import pick, setup, todo
 from course_utils.checks import CheckFailed
 from course_utils.checks.core import call, expect_array, expect_close
 from course_utils.checks.demo import check_mean_square
-from course_utils.i18n import LANGUAGES, _, catalog, get_language, set_language
+from course_utils.i18n import (
+    LANGUAGES,
+    _,
+    catalog,
+    format_number,
+    get_language,
+    set_language,
+)
 from course_utils.profile import get_profile
-from course_utils.quiz import ANSWERS, check_quiz
+from course_utils.quiz import ANSWERS, answer_letter, check_quiz
 
 
 def test_messages_are_translated_and_filled():
@@ -112,6 +119,39 @@ def test_quiz_scores_right_wrong_and_missing(capsys):
     out = capsys.readouterr().out
     assert "✗ 1" in out and "· 2" in out and "✓ 3" in out
     assert check_quiz("01", {n: f" {c.upper()} " for n, c in key.items()}) == len(key)
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("а", "a"), ("А", "a"), ("в", "b"), ("В", "b"), ("с", "c"), ("С", "c"),  # Cyrillic
+    ("ａ", "a"), ("Ｂ", "b"), ("ｃ", "c"), ("ｄ", "d"),  # full-width (Chinese input)
+    ("α", "a"), ("β", "b"), (" (c) ", "c"), ("d.", "d"),
+])
+def test_quiz_accepts_look_alike_letters(typed, meant, capsys):
+    assert answer_letter(typed) == meant
+    key = ANSWERS["01"]
+    right = [n for n, letter in key.items() if letter == meant]
+    if right:
+        assert check_quiz("01", {right[0]: typed}) == 1
+
+
+def test_quiz_does_not_fold_other_letters():
+    assert answer_letter("б") != "b" and answer_letter("е") not in "abcd"
+
+
+@pytest.mark.parametrize(("lang", "value", "spec", "text"), [
+    ("ru", 0.59, "", "0,59"), ("ru", 50000, "", "50\u00a0000"), ("ru", 0.4792, ".3f", "0,479"),
+    ("ru", 1.5e-5, ".1e", "1,5e-05"), ("hi", 1865921, "", "18,65,921"),
+    ("bn", 1865921, "", "18,65,921"), ("zh", 1865921, "", "1,865,921"), ("zh", 0.5, ".2f", "0.50"),
+])
+def test_numbers_in_messages_follow_the_language(lang, value, spec, text):
+    assert format_number(value, spec, lang) == text
+
+
+def test_messages_format_numbers_for_the_learner():
+    set_language("ru")
+    text = _("{name} has shape {got}, expected {want}.", name="x", got=(2, 3), want=(3, 2))
+    assert "(2, 3)" in text  # tuples (shapes) keep Python's form
+    assert _("{x:.3f}", x=0.5) == "0,500"
 
 
 def test_quiz_rejects_unknown_lessons_and_questions():
