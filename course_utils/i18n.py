@@ -114,3 +114,8 @@ def _(message: str, /, **values: object) -> str:
         return text
     return text.format(**values) if lang == "en" else _LocalFormatter(lang).format(
         text, **values)
+
+
+# The notebooks' name for _(): in a notebook "_" is a throwaway variable (and
+# IPython's last result), so a lesson prints its sentences with tr("...").
+tr = _

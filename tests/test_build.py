@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from babel.messages.pofile import read_po
 
-from tools import build, catalogs, nbfiles
+from tools import build, catalogs, glossary, inserts, nbfiles
 from tools.exercises import strip_solutions
 from tools.headers import is_header, setup_code
 from tools.tokens import format_fields, lost_tokens, markdown_tokens
@@ -142,3 +142,53 @@ def test_missing_runtime_translation_is_caught(sandbox):
     path.write_bytes(catalogs.render(cat))
     assert any(p.startswith("course_utils/locale/bn.po: missing translation")
                for p in build.build(check=True))
+
+
+@pytest.mark.parametrize(("variant", "text", "found"), [
+    ("भार", "मॉडल के भार बदलते हैं", True),
+    ("भार", "भारत में", False),                       # a longer word, not the variant
+    ("छिपी अवस्था", "यह छिपी  अवस्था है", True),        # any whitespace between words
+    ("зерн* генератора", "с зерном генератора 0", True),
+    ("зерн* генератора", "зёрна пшеницы", False),
+    ("细胞", "LSTM 的细胞状态", True),                  # Chinese: no word boundaries
+    ("নির্ভুলতা", "মডেলের নির্ভুলতা বাড়ে", True),
+])
+def test_glossary_variants_match_whole_words(variant, text, found):
+    assert bool(glossary.variant_pattern(variant).search(text)) is found
+
+
+def test_glossary_ignores_code_math_and_link_targets():
+    text = "see `hidden_state` and $h_t$ in [here](state.ipynb)"
+    assert "state" not in glossary.prose_only(text).replace("here", "")
+
+
+def test_every_language_has_a_complete_glossary_shown_in_lesson_00():
+    english = [t.term for t in glossary.load("en")[1]]
+    assert len(english) >= 40
+    for lang in LANGS:
+        terms = glossary.load(lang)[1]
+        assert [t.english for t in terms] == english, lang
+        lesson = (ROOT / "notebooks" / lang / "00_start_here.ipynb").read_text(encoding="utf-8")
+        assert all(t.term.replace('"', '\\"') in lesson for t in terms), lang
+
+
+def test_ruled_out_variant_in_a_translation_is_caught(sandbox, monkeypatch):
+    monkeypatch.setattr(glossary, "ROOT", sandbox)
+    for lang in LANGS[1:]:
+        term = next(t for t in glossary.load(lang)[1] if t.avoid)
+        variant = term.avoid[0].replace("*", "")
+        path = sandbox / f"i18n/{lang}/notebooks/01_rnn_forward.po"
+        cat = catalogs.load(path, lang)
+        msg = next(m for m in cat if m.id and m.string)
+        msg.string += f"\n\n{variant}"
+        path.write_bytes(catalogs.render(cat))
+        assert any(p.startswith(f"i18n/{lang}/notebooks/01_rnn_forward.po: glossary")
+                   for p in build.build(check=True)), lang
+
+
+def test_insert_blocks_are_filled_per_language_and_kept_by_translations():
+    text = "Intro\n\n<!-- insert: glossary -->\n<!-- end insert -->\n\nMore"
+    assert inserts.strip(inserts.expand(text, "ru")) == text
+    assert "| " in inserts.expand(text, "ru")
+    lost = lost_tokens(markdown_tokens(text), markdown_tokens("Введение\n\nЕщё"))
+    assert lost, "a translation that drops the block is damaged"

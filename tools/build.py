@@ -20,7 +20,7 @@ from pathlib import Path
 
 from course_utils.i18n import LANGUAGES
 
-from . import catalogs, nbfiles
+from . import catalogs, glossary, inserts, nbfiles
 from .exercises import strip_solutions
 from .headers import header_cells, is_header
 from .tokens import format_fields, markdown_tokens
@@ -60,7 +60,7 @@ def body(nb: nbfiles.Notebook) -> list[nbfiles.Cell]:
 def prose_template(src: Source, nb: nbfiles.Notebook) -> catalogs.Catalog:
     """One message per markdown cell of the source, commented with its cell id."""
     return catalogs.template(
-        (nbfiles.source(c), [f"cell {c.get('id', '?')}"])
+        (inserts.strip(nbfiles.source(c)), [f"cell {c.get('id', '?')}"])
         for c in body(nb) if c["cell_type"] == "markdown")
 
 
@@ -70,11 +70,11 @@ def translate(nb: nbfiles.Notebook, cat: catalogs.Catalog | None,
     cells = []
     for cell in body(nb):
         text = nbfiles.source(cell)
-        if cell["cell_type"] == "markdown" and cat is not None:
-            msg = cat.get(text)
+        if cell["cell_type"] == "markdown":
+            msg = cat.get(inserts.strip(text)) if cat is not None else None
             if msg is not None and msg.string and not msg.fuzzy:
                 text = msg.string
-            text = localise_links(text, lang)
+            text = inserts.expand(localise_links(text, lang), lang)
         cells.append(nbfiles.with_source(cell, text))
     return {**nb, "cells": cells}
 
@@ -142,7 +142,10 @@ def code_problems(path: Path, english: nbfiles.Notebook) -> list[str]:
 
 def runtime_problems(check: bool, langs: tuple[str, ...]) -> list[str]:
     """Bring ``course_utils/locale/*.po`` up to date (or check them)."""
-    tmpl = catalogs.runtime_template(*RUNTIME_DIRS)
+    cells = [(f"{src.kind}/en/{src.stem}.ipynb", nbfiles.source(cell))
+             for src in sources() for cell in body(nbfiles.read(src.path))
+             if cell["cell_type"] == "code"]
+    tmpl = catalogs.runtime_template(*RUNTIME_DIRS, cells=cells)
     found: list[str] = []
     for lang in langs:
         path = ROOT / "course_utils" / "locale" / f"{lang}.po"
@@ -151,6 +154,23 @@ def runtime_problems(check: bool, langs: tuple[str, ...]) -> list[str]:
         found += [f"{where}: {p}" for p in catalogs.problems(cat, tmpl)]
         found += catalogs.damaged(cat, format_fields, where)
         found += sync(path, catalogs.render(cat), check, semantic=True)
+    return found
+
+
+def glossary_problems(lang: str) -> list[str]:
+    """Variants that ``lang``'s glossary rules out, wherever its translations use them."""
+    found = glossary.coverage_problems(lang)
+    files = [*sorted((ROOT / "i18n" / lang).glob("*/*.po")),
+             ROOT / "course_utils" / "locale" / f"{lang}.po"]
+    for path in files:
+        where = path.relative_to(ROOT)
+        for msg in catalogs.load(path, lang):
+            if msg.id and isinstance(msg.string, str) and msg.string and not msg.fuzzy:
+                found += [f"{where}: glossary: {v}" for v in glossary.violations(msg.string, lang)]
+    readme = ROOT / f"README.{lang}.md"
+    if readme.exists():
+        found += [f"{readme.name}: glossary: {v}"
+                  for v in glossary.violations(readme.read_text(encoding="utf-8"), lang)]
     return found
 
 
@@ -180,6 +200,9 @@ def build(check: bool, only: str | None = None) -> list[str]:
     found = runtime_problems(check, langs)
     for src in sources():
         nb = nbfiles.read(src.path)
+        found += [f"{src.kind}/en/{src.stem}.ipynb: nothing to insert as {name!r} in {lang}"
+                  for cell in body(nb) for lang in ("en", *langs)
+                  for name in inserts.missing(nbfiles.source(cell), lang)]
         tmpl = prose_template(src, nb)
         cats = {}
         for lang in langs:
@@ -193,6 +216,8 @@ def build(check: bool, only: str | None = None) -> list[str]:
             found += sync(path, nbfiles.dumps(target), check)
             if path != src.path and path.parent.parent.name == src.kind:
                 found += code_problems(path, nb)
+    for lang in langs:
+        found += glossary_problems(lang)
     return found
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract, extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from .tokens import lost_tokens
@@ -79,16 +79,29 @@ def damaged(cat: Catalog, tokens: Callable[[str], Counter[str]], where: str) -> 
     return found
 
 
-def runtime_template(*dirs: Path) -> Catalog:
-    """Every ``_("...")`` message of the Python code under ``dirs``."""
+def runtime_template(*dirs: Path, cells: Iterable[tuple[str, str]] = ()) -> Catalog:
+    """Every ``_("...")`` message of the Python code under ``dirs`` and of ``cells``.
+
+    ``cells`` are ``(where, code)`` pairs: the code cells of the notebooks, which
+    print their sentences through ``tr()``, the notebooks' name for ``_()``.
+    """
     cat = Catalog(project=PROJECT, fuzzy=False)
-    for folder in dirs:
-        extracted = extract_from_dir(
-            folder, method_map=[("**.py", "python")], keywords={"_": None},
-            comment_tags=("TRANSLATORS:",))
-        for filename, lineno, message, comments, _context in extracted:
-            if isinstance(message, str) and message:
-                cat.add(message, locations=[(f"{folder.name}/{filename}", lineno)],
-                        auto_comments=comments, flags=["python-brace-format"]
-                        if "{" in message else [])
+    found = [(f"{folder.name}/{filename}", lineno, message, comments)
+             for folder in dirs
+             for filename, lineno, message, comments, _context in extract_from_dir(
+                 folder, method_map=[("**.py", "python")], keywords={"_": None},
+                 comment_tags=("TRANSLATORS:",))]
+    for where, code in cells:
+        # IPython's %magic and !shell lines are no Python: blank them out.
+        python = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                           for line in code.splitlines())
+        found += [(where, lineno, message, comments)
+                  for lineno, message, comments, _context in extract(
+                      "python", io.BytesIO(python.encode("utf-8")),
+                      keywords={"_": None, "tr": None},
+                      comment_tags=("TRANSLATORS:",))]
+    for where, lineno, message, comments in found:
+        if isinstance(message, str) and message:
+            cat.add(message, locations=[(where, lineno)], auto_comments=comments,
+                    flags=["python-brace-format"] if "{" in message else [])
     return cat

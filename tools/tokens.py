@@ -12,11 +12,12 @@ INLINE_MATH = re.compile(r"(?<![\\$])\$[^$\n]+?\$")
 INLINE_CODE = re.compile(r"`[^`\n]+`")
 LINK_TARGET = re.compile(r"\]\(([^)\s]+)")
 HTML_TARGET = re.compile(r"""(?:src|href)=["']([^"']+)["']""")
+INSERT_MARKER = re.compile(r"<!-- (?:insert: [\w-]+|end insert) -->")
 
 
 def markdown_tokens(text: str) -> Counter[str]:
     """The verbatim pieces of a markdown cell, with their counts."""
-    found: list[str] = []
+    found: list[str] = INSERT_MARKER.findall(text)
     for pattern in (FENCED, DISPLAY_MATH):
         found += pattern.findall(text)
         text = pattern.sub(" ", text)
