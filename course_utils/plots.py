@@ -125,7 +125,7 @@ def _draw_unrolled(ax: Axes, steps: int, outputs: Sequence[int], losses: bool = 
         if t > 1:
             ax.annotate("", (t - 0.25, 1), (t - 0.75, 1), arrowprops={"arrowstyle": "->"})
         if t in outputs:
-            label = "$y$" if len(outputs) == 1 else f"$y_{t}$"
+            label = r"$\hat y$" if len(outputs) == 1 else rf"$\hat y_{t}$"
             ax.text(t, 2, label, ha="center", va="center", bbox={**box, "ec": colours["y"]})
             ax.annotate("", (t, 1.8), (t, 1.2), arrowprops={"arrowstyle": "->"})
         if losses:
