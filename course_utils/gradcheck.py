@@ -40,10 +40,11 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def compare(name: str, mine: np.ndarray, reference: np.ndarray) -> float:
-    """Print one line comparing two gradients (exact / max difference / relative error)."""
+    """Print one line comparing two gradients (equal? / max difference / relative error)."""
     exact = bool(np.array_equal(mine, reference))
     error = relative_error(mine, reference)
     diff = float(np.max(np.abs(np.asarray(mine) - np.asarray(reference))))
-    print(f"{name:<6} {np.shape(mine)!s:<10} exact={exact!s:<5} "
-          f"max|diff|={diff:.1e}  rel.error={error:.1e}")
+    # Symbols only, so the line reads the same in every language: a = mine, b = reference.
+    print(f"{name:<6} {np.shape(mine)!s:<10} a == b: {exact!s:<5}  "
+          f"max|a - b| = {diff:.1e}  ‖a - b‖ / (‖a‖ + ‖b‖) = {error:.1e}")
     return error
