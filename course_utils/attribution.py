@@ -14,6 +14,8 @@ from typing import Any
 
 from .device import get_device
 
+POSITIVE, NEGATIVE = "33, 102, 172", "230, 120, 20"      # blue, orange (RGB)
+
 
 def occlusion(model: Any, ids: Sequence[int], *, unk_index: int = 1, batch: int = 256,
               device: Any = None) -> list[float]:
@@ -38,12 +40,15 @@ def occlusion(model: Any, ids: Sequence[int], *, unk_index: int = 1, batch: int 
 
 def coloured_html(tokens: Sequence[str], scores: Sequence[float], *,
                   scale: float | None = None) -> str:
-    """HTML with each token on a background: green for positive scores, red for negative."""
+    """HTML with each token on a background: blue for positive scores, orange for negative.
+
+    Blue and orange stay apart for readers with red-green colour blindness.
+    """
     scale = scale or max((abs(s) for s in scores), default=1.0) or 1.0
     spans = []
     for token, score in zip(tokens, scores, strict=True):
         alpha = min(1.0, abs(score) / scale)
-        colour = "0, 150, 70" if score > 0 else "200, 40, 40"
+        colour = POSITIVE if score > 0 else NEGATIVE
         spans.append(f'<span title="{score:+.2f}" style="background: rgba({colour}, '
                      f'{alpha:.2f}); padding: 1px 2px; border-radius: 3px">'
                      f"{html.escape(token)}</span>")

@@ -42,6 +42,10 @@ class BucketSampler:
     Indices are shuffled, cut into pools of ``pool`` batches, sorted by length inside
     each pool and cut into batches; then the batches are shuffled. Every index appears
     exactly once per epoch. Use it as ``DataLoader(..., batch_sampler=sampler)``.
+
+    The order of epoch ``e`` depends on ``seed`` and ``e`` only: :func:`~.training.fit`
+    calls :meth:`set_epoch` before each epoch, so a model trained on a loader that an
+    earlier model (or a look at one batch) has already used still sees the same batches.
     """
 
     def __init__(self, lengths: Sequence[int], batch_size: int, *, pool: int = 50,
@@ -51,6 +55,10 @@ class BucketSampler:
         self.lengths = list(lengths)
         self.batch_size, self.pool, self.shuffle = batch_size, pool, shuffle
         self.seed, self.epoch = seed, 0
+
+    def set_epoch(self, epoch: int) -> None:
+        """Make the next pass produce the batches of ``epoch`` (0 for the first)."""
+        self.epoch = epoch
 
     def __len__(self) -> int:
         return -(-len(self.lengths) // self.batch_size)

@@ -1,4 +1,7 @@
-"""Lesson 04's sentiment classifier; the lesson writes this class and a test keeps it equal.
+"""Lesson 04's sentiment classifiers; the lesson writes these classes and a test keeps them equal.
+
+:class:`BagOfNgrams` is the baseline: logistic regression on the words and word pairs
+of a review, order otherwise ignored. :class:`SentimentRNN` is the recurrent model.
 
 Batches are padded on the right and bucketed by length (see ``batching``). The model
 reads the state at each review's last real token instead of packing the batch: on a
@@ -44,3 +47,30 @@ class SentimentRNN(nn.Module):
         if self.rnn_back is not None:
             states.append(self.rnn_back(reverse_padded(x, lengths))[0][rows, last])
         return self.out(self.dropout(torch.cat(states, dim=1))).squeeze(1)
+
+
+class BagOfNgrams(nn.Module):
+    """Logistic regression on unigram and hashed bigram counts, averaged over the review.
+
+    Takes the same padded batches as :class:`SentimentRNN`: ``(ids (N, T), lengths (N,))``.
+    """
+
+    def __init__(self, vocab_size: int, buckets: int = 2**20) -> None:
+        super().__init__()
+        self.vocab_size, self.buckets = vocab_size, buckets
+        self.weight = nn.Embedding(vocab_size + buckets, 1)     # one weight per feature
+        nn.init.zeros_(self.weight.weight)
+        self.bias = nn.Parameter(torch.zeros(1))
+
+    def features(self, ids: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """Feature indices (N, 2T - 1) and a mask of the real ones."""
+        pairs = (ids[:, :-1] * self.vocab_size + ids[:, 1:]) % self.buckets  # hashed bigrams
+        steps = torch.arange(ids.shape[1], device=ids.device)
+        real = steps < lengths.to(ids.device)[:, None]                       # (N, T)
+        return (torch.cat([ids, self.vocab_size + pairs], dim=1),
+                torch.cat([real, real[:, 1:]], dim=1))
+
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        features, real = self.features(ids, lengths)
+        weights = self.weight(features).squeeze(2) * real                    # (N, 2T - 1)
+        return weights.sum(1) / real.sum(1) + self.bias

@@ -3,6 +3,12 @@
 The model takes ``(ids, lengths)`` and returns one logit per sequence; the loss is
 ``BCEWithLogitsLoss``. :func:`fit` keeps the weights of the epoch with the best
 validation accuracy and puts them back at the end.
+
+A run repeats exactly on the same machine and thread count when the model is built
+after ``torch.manual_seed(seed)`` (which also seeds dropout) and the training loader's
+sampler has a ``set_epoch`` method, as :class:`~.batching.BucketSampler` has: ``fit``
+sets the epoch, so the batches do not depend on what used the loader before. Another
+thread count adds floating-point sums in another order, and the runs drift apart.
 """
 
 from __future__ import annotations
@@ -101,8 +107,11 @@ def fit(model: Any, train_loader: Iterable, val_loader: Iterable, *, epochs: int
     model.to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     history, best_state, waited = History(), None, 0
+    sampler = getattr(train_loader, "batch_sampler", None)
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()
+        if hasattr(sampler, "set_epoch"):
+            sampler.set_epoch(epoch - 1)          # the batches of this epoch, whatever came before
         train_loss = train_epoch(model, train_loader, optimizer, clip=clip, device=device,
                                  progress=progress)
         val_loss, val_accuracy = evaluate(model, val_loader, device=device)

@@ -187,16 +187,18 @@ def test_the_bidirectional_model_sees_both_ends():
 def test_the_lesson_writes_the_same_model():
     import inspect
 
-    from course_utils.sentiment import reverse_padded
+    from course_utils.sentiment import BagOfNgrams, reverse_padded
     from tools import nbfiles
 
     from .helpers import ROOT
 
     cells = [nbfiles.source(c) for c in
              nbfiles.read(ROOT / "notebooks" / "en" / "04_sentiment_pytorch.ipynb")["cells"]]
-    cell = next(c for c in cells if "class SentimentRNN" in c)
-    for obj in (reverse_padded, SentimentRNN):
-        assert inspect.getsource(obj).rstrip() in cell
+    for name, objects in (("class SentimentRNN", (reverse_padded, SentimentRNN)),
+                          ("class BagOfNgrams", (BagOfNgrams,))):
+        cell = next(c for c in cells if name in c)
+        for obj in objects:
+            assert inspect.getsource(obj).rstrip() in cell
 
 
 def test_tokenize_keeps_vowel_signs_inside_hindi_and_bengali_words():
@@ -204,7 +206,7 @@ def test_tokenize_keeps_vowel_signs_inside_hindi_and_bengali_words():
 
 
 def test_occlusion_scores_the_word_that_decides():
-    from course_utils.attribution import coloured_html, occlusion
+    from course_utils.attribution import NEGATIVE, POSITIVE, coloured_html, occlusion
 
     class Counts(torch.nn.Module):
         """A 'model' whose logit counts token 7 minus token 8."""
@@ -216,4 +218,58 @@ def test_occlusion_scores_the_word_that_decides():
     assert scores == [0.0, 1.0, -1.0, 1.0]
     html = coloured_html(["a", "good", "<bad>", "good"], scores)
     assert html.count("<span") == 4 and "&lt;bad&gt;" in html
-    assert "rgba(0, 150, 70, 1.00)" in html and "rgba(200, 40, 40, 1.00)" in html
+    assert f"rgba({POSITIVE}, 1.00)" in html and f"rgba({NEGATIVE}, 1.00)" in html
+
+
+def seeded_fit(shared_loader=None, threads=None):
+    """A tiny seeded GRU fit; returns its final weights as one vector."""
+    from course_utils.batching import make_loader
+
+    g = torch.Generator().manual_seed(0)
+    data = [(torch.randint(2, 30, (int(n),), generator=g).tolist(), int(n) % 2)
+            for n in torch.randint(5, 40, (200,), generator=g)]
+    torch.manual_seed(0)
+    model = SentimentRNN(30, 8, 12, cell="gru", dropout=0.3)
+    loader = shared_loader or make_loader(data, 16, seed=0)
+    fit(model, loader, make_loader(data[:64], 64, shuffle=False), epochs=2, lr=1e-2,
+        patience=5, device="cpu", progress=False, log=None)
+    return torch.cat([p.detach().flatten() for p in model.parameters()]), loader
+
+
+def test_a_seeded_fit_repeats_exactly():
+    first, loader = seeded_fit()
+    again, _ = seeded_fit()
+    assert torch.equal(first, again)
+    # a loader that an earlier model used gives the later one the same batches
+    after_another, _ = seeded_fit(loader)
+    assert torch.equal(first, after_another)
+
+
+def test_the_bucket_sampler_order_depends_on_seed_and_epoch_only():
+    lengths = torch.randint(1, 50, (300,), generator=torch.Generator().manual_seed(0)).tolist()
+    sampler = BucketSampler(lengths, 16, seed=3)
+    first, second = list(sampler), list(sampler)
+    assert first != second                                # a new order each epoch
+    sampler.set_epoch(1)
+    assert list(sampler) == second
+    assert list(BucketSampler(lengths, 16, seed=4)) != first
+
+
+def test_the_baseline_reads_only_real_tokens_and_learns_a_word_pair():
+    from course_utils.sentiment import BagOfNgrams
+
+    model = BagOfNgrams(10, buckets=64)
+    with torch.no_grad():
+        model.weight.weight.normal_()
+    ids, lengths, _ = collate([([3, 4, 5, 6], 1), ([8, 9], 0)])
+    together = model(ids, lengths)
+    alone = torch.cat([model(ids[i:i + 1, :n], lengths[i:i + 1]) for i, n in enumerate([4, 2])])
+    assert torch.allclose(together, alone, atol=1e-6)
+    # "not good" (2, 3) is negative, "good" alone and "not" alone are positive: order matters
+    data = [([2, 3], 0), ([3], 1), ([2], 1), ([4, 2, 3], 0), ([3, 4], 1), ([2, 4], 1)] * 20
+    loader = torch.utils.data.DataLoader(data, batch_size=24, collate_fn=collate)
+    torch.manual_seed(0)
+    model = BagOfNgrams(5, buckets=32)
+    history = fit(model, loader, loader, epochs=60, lr=0.3, weight_decay=0.0, patience=60,
+                  device="cpu", progress=False, log=None)
+    assert history.best_accuracy == 1.0
