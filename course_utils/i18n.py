@@ -20,7 +20,7 @@ LANGUAGE_NAMES: dict[str, str] = {
     "en": "English",
     "ru": "Русский",
     "zh": "简体中文",
-    "hi": "हिन्दी",
+    "hi": "हिंदी",
     "bn": "বাংলা",
 }
 LOCALE_DIR = Path(__file__).parent / "locale"
