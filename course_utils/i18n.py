@@ -66,8 +66,8 @@ _FIXED_POINT = re.compile(r"(?:\.(\d+))?([fd]?)")
 def format_number(value: float, spec: str, lang: str) -> str:
     """``value`` formatted by ``spec`` with the decimal mark and grouping of ``lang``.
 
-    Russian writes 0,59 and 50 000 (a no-break space), Hindi and Bengali group the
-    Indian way (12,34,567); digits stay Latin, as in the course's prose. Plain and
+    English writes 50,000, Russian 0,59 and 50 000 (a no-break space), Hindi and
+    Bengali group the Indian way (12,34,567); digits stay Latin, as in the prose. Plain and
     fixed-point specs (``""``, ``".3f"``, ``"d"``) are localised; others (``".2e"``,
     widths) keep Python's layout with the local decimal mark.
     """
@@ -112,8 +112,7 @@ def _(message: str, /, **values: object) -> str:
     text = catalog(lang).get(message, message)
     if not values:
         return text
-    return text.format(**values) if lang == "en" else _LocalFormatter(lang).format(
-        text, **values)
+    return _LocalFormatter(lang).format(text, **values)
 
 
 # The notebooks' name for _(): in a notebook "_" is a throwaway variable (and

@@ -257,6 +257,20 @@ def _accuracies(model: Any, loader: _Batches) -> dict[str, float]:
             "half": half / n}
 
 
+def _spread_logits(model: Any, loader: _Batches) -> None:
+    """Rescale the output layer so that the logits have median 0.25 and spread 0.5: then
+    some reviews lie below 0, many between 0 and 0.5 and some above, and thresholding at
+    0.5 instead of 0 (or a forgotten or doubled sigmoid) changes the answer."""
+    torch = _torch()
+    model.eval()
+    with torch.no_grad():
+        logits = torch.cat([model(ids, lengths) for ids, lengths, _labels in loader.batches])
+        scale = 0.5 / logits.std().clamp_min(1e-6)
+        model.out.weight *= scale
+        model.out.bias *= scale
+        model.out.bias += 0.25 - (logits * scale).median()
+
+
 def _evaluate_once(task: str, evaluate_accuracy: Callable, model: Any, loader: _Batches,
                    ) -> tuple[float, dict[str, float]]:
     """Run the learner's function once, watching modes, gradients and devices."""
@@ -320,6 +334,7 @@ def _check_evaluate_accuracy(task: str, evaluate_accuracy: Callable[[Any, Any], 
     cases = [(_tiny_model(2, dropout=0.5), _Batches(_dataset(3, 90), 32)),
              (_tiny_model(hidden, dropout=0.5), _Batches(_dataset(hidden + 1, 75), 20))]
     for model, loader in cases:
+        _spread_logits(model, loader)
         got, want = _evaluate_once(task, evaluate_accuracy, model, loader)
         if abs(got - want["right"]) <= 1e-6:
             continue
