@@ -56,3 +56,8 @@ def test_notebook_messages_reach_the_runtime_catalogs():
     code = 'print(tr("loss after {n} steps", n=3))\n%matplotlib inline\nx, _ = 1, 2'
     tmpl = catalogs.runtime_template(cells=[("notebooks/en/x.ipynb", code)])
     assert [m.id for m in tmpl if m.id] == ["loss after {n} steps"]
+
+
+def test_dotted_code_names_are_not_english():
+    assert english_in('print("out.shape =", tuple(out.shape))') == []
+    assert english_in('print("the output shape:", s)')

@@ -28,7 +28,8 @@ ALLOWED = {
 }
 _MATH = re.compile(r"\$[^$]*\$")
 _FIELD = re.compile(r"\{[^{}]*\}")
-_IDENTIFIER = re.compile(r"\b\w*[_\d]\w*\b|\b[A-Z]\w*[A-Z]\w*\b")  # W_xh, h0, BiLSTM
+# Code names: out.shape, W_xh, h0, BiLSTM.
+_IDENTIFIER = re.compile(r"\b\w+(?:\.\w+)+|\b\w*[_\d]\w*\b|\b[A-Z]\w*[A-Z]\w*\b")
 _WORD = re.compile(r"[A-Za-z]{3,}")
 
 
