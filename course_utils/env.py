@@ -36,12 +36,21 @@ def environment_report() -> dict[str, str]:
     return report
 
 
+def _labels() -> dict[str, str]:
+    """The report's row names in the learner's language (package names stay as they are)."""
+    return {"python": "Python", "platform": _("platform"), "device": _("device"),
+            "profile": _("profile"), "language": _("language"), "colab": "Colab"}
+
+
 def print_environment() -> dict[str, str]:
     """Print :func:`environment_report` as an aligned table and return it."""
     report = environment_report()
-    width = max(map(len, report))
+    labels = {key: _labels().get(key, key) for key in report}
+    answers = {"yes": _("yes"), "no": _("no")}
+    width = max(map(len, labels.values()))
     for key, value in report.items():
-        print(f"{key:<{width}}  {value}")
+        shown = answers.get(value, value) if key == "colab" else value
+        print(f"{labels[key]:<{width}}  {shown}")
     missing = [name for name in PACKAGES if report[name] == "-"]
     if missing:
         print(_("Not installed: {names}. Run the set-up command of README.md.",
