@@ -121,12 +121,8 @@ def check_clip_gradients(clip_gradients: Callable[[dict, float], dict]) -> None:
     for case in ("large", "small", "zero"):
         grads = {name: np.array(value) for name, value in d[case].items()}
         clipped, copies = _call_keep(task, clip_gradients, grads, d["max_norm"])
-        if clipped is copies[0]:
-            fail(task, _("it returned the dict it was given; return a new dict."))
-        if not isinstance(clipped, dict) or set(clipped) != set(grads):
-            fail(task, _("it should return a dict with the same keys as grads."))
-        for name in grads:
-            _float64(task, clipped[name], name, grads[name].shape)
+        _expect_new_dict(task, clipped, grads, copies[0],
+                         _("it should return a dict with the same keys as grads."))
         before = np.concatenate([grads[n].ravel() for n in grads])
         after = np.concatenate([clipped[n].ravel() for n in grads])
         if case == "zero":
@@ -261,13 +257,20 @@ def _new_params(task: str, result: object, params: dict[str, np.ndarray], copies
     if not isinstance(result, tuple) or len(result) != 2:
         fail(task, _("it should return a tuple (new_params, loss)."))
     new, loss = result
-    if new is copies[0]:
-        fail(task, _("it returned the dict it was given; return a new dict."))
-    if not isinstance(new, dict) or set(new) != set(params):
-        fail(task, _("new_params should be a dict with the same keys as params."))
-    for name in PARAMETERS:
-        _float64(task, new[name], name, params[name].shape)
+    _expect_new_dict(task, new, params, copies[0],
+                     _("new_params should be a dict with the same keys as params."))
     return new, _number(task, loss, "loss")
+
+
+def _expect_new_dict(task: str, new: object, given: dict[str, np.ndarray], passed_in: object,
+                     wrong_keys: str) -> None:
+    """``new`` is a new dict with ``given``'s keys, holding float64 arrays of their shapes."""
+    if new is passed_in:
+        fail(task, _("it returned the dict it was given; return a new dict."))
+    if not isinstance(new, dict) or set(new) != set(given):
+        fail(task, wrong_keys)
+    for name in given:
+        _float64(task, new[name], name, given[name].shape)
 
 
 def check_sgd_step(sgd_step: Callable[..., tuple]) -> None:
