@@ -244,7 +244,7 @@ def _accuracies(model: Any, loader: _Batches) -> dict[str, float]:
     """The right accuracy and those of recognised mistakes, computed in evaluation mode."""
     torch = _torch()
     model.eval()
-    correct = per_batch = half = 0.0
+    correct = per_batch = half = positive = 0.0
     with torch.no_grad():
         for ids, lengths, labels in loader.batches:
             logits = model(ids, lengths)
@@ -252,9 +252,12 @@ def _accuracies(model: Any, loader: _Batches) -> dict[str, float]:
             correct += right
             per_batch += right / len(labels)
             half += ((logits > 0.5).float() == labels).sum().item()
+            positive += labels.sum().item()
     n = len(loader.dataset)
     return {"right": correct / n, "per_batch": per_batch / len(loader),
-            "half": half / n}
+            "half": half / n, "flipped": 1 - correct / n, "all_positive": positive / n,
+            "all_negative": 1 - positive / n,
+            "batch_size": correct / (len(loader) * loader.batch_size)}
 
 
 def _spread_logits(model: Any, loader: _Batches) -> None:
@@ -269,6 +272,40 @@ def _spread_logits(model: Any, loader: _Batches) -> None:
         model.out.weight *= scale
         model.out.bias *= scale
         model.out.bias += 0.25 - (logits * scale).median()
+
+
+def _relabel(model: Any, loader: _Batches, seed: int) -> None:
+    """Give each review the model's own prediction as label, except for about a quarter
+    of them chosen at random: the right accuracy is then near 0.75, far from what a
+    constant prediction or a flipped comparison would score."""
+    torch = _torch()
+    generator = torch.Generator().manual_seed(seed)
+    model.eval()
+    with torch.no_grad():
+        for k, (ids, lengths, _labels) in enumerate(loader.batches):
+            predicted = (model(ids, lengths) > 0).float()
+            flip = torch.rand(predicted.shape, generator=generator) < 0.25
+            loader.batches[k] = (ids, lengths, torch.where(flip, 1 - predicted, predicted))
+
+
+def _distinct(accuracies: dict[str, float]) -> bool:
+    """Whether the recognised mistakes all score differently from the right answer."""
+    right = accuracies["right"]
+    return all(abs(value - right) > 1e-6 for key, value in accuracies.items()
+               if key != "right")
+
+
+def _evaluation_case(seed: int, n: int, batch_size: int) -> tuple[Any, _Batches]:
+    """A model with dropout and batches on which every recognised mistake scores
+    differently from the right accuracy (the seed moves on until that holds)."""
+    while True:
+        model, loader = _tiny_model(seed, dropout=0.5), _Batches(_dataset(seed + 1, n),
+                                                                   batch_size)
+        _spread_logits(model, loader)
+        _relabel(model, loader, seed + 2)
+        if _distinct(_accuracies(model, loader)):
+            return model, loader
+        seed += 1000
 
 
 def _evaluate_once(task: str, evaluate_accuracy: Callable, model: Any, loader: _Batches,
@@ -331,10 +368,7 @@ def check_evaluate_accuracy(evaluate_accuracy: Callable[[Any, Any], float]) -> N
 def _check_evaluate_accuracy(task: str, evaluate_accuracy: Callable[[Any, Any], float]
                              ) -> None:
     hidden = random.SystemRandom().randrange(10**6)
-    cases = [(_tiny_model(2, dropout=0.5), _Batches(_dataset(3, 90), 32)),
-             (_tiny_model(hidden, dropout=0.5), _Batches(_dataset(hidden + 1, 75), 20))]
-    for model, loader in cases:
-        _spread_logits(model, loader)
+    for model, loader in (_evaluation_case(2, 90, 32), _evaluation_case(hidden, 75, 20)):
         got, want = _evaluate_once(task, evaluate_accuracy, model, loader)
         if abs(got - want["right"]) <= 1e-6:
             continue
