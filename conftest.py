@@ -13,8 +13,10 @@ os.environ.setdefault("COURSE_PROFILE", "ci")
 os.environ.setdefault("MPLBACKEND", "Agg")
 # Tests run two notebooks at once on two cores: one BLAS thread each, or tiny
 # matrix products spend their time fighting over the cores.
-for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                 "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
     os.environ.setdefault(variable, "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 if SHARED_DATA.is_dir():
     os.environ.setdefault("COURSE_DATA_DIR", str(SHARED_DATA))
 

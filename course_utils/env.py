@@ -10,15 +10,22 @@ from .device import device_name
 from .i18n import LANGUAGE_NAMES, _, get_language
 from .profile import get_profile
 
-PACKAGES: tuple[str, ...] = ("numpy", "matplotlib", "torch", "babel", "pooch")
+PACKAGES: tuple[str, ...] = ("numpy", "matplotlib", "torch", "tensorflow", "keras", "babel",
+                             "pooch")
+
+
+# Packages installed under another distribution name (TensorFlow's CPU-only wheel).
+ALIASES: dict[str, tuple[str, ...]] = {"tensorflow": ("tensorflow", "tensorflow-cpu")}
 
 
 def package_version(name: str) -> str | None:
     """The installed version of ``name``, or ``None`` if it is not installed."""
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return None
+    for distribution in ALIASES.get(name, (name,)):
+        try:
+            return metadata.version(distribution)
+        except metadata.PackageNotFoundError:
+            continue
+    return None
 
 
 def environment_report() -> dict[str, str]:

@@ -18,11 +18,12 @@ class Course:
     device: str
 
 
-def setup(lang: str = "en") -> Course:
+def setup(lang: str = "en", *, keras: bool = False) -> Course:
     """Set the notebook's language, apply the plot style and print the choices.
 
     ``lang`` is one of ``en ru zh hi bn``; the profile comes from the
-    ``COURSE_PROFILE`` environment variable (``ci`` or ``full``).
+    ``COURSE_PROFILE`` environment variable (``ci`` or ``full``). With ``keras=True``
+    the TensorFlow backend is chosen before Keras is imported, and printed.
     """
     set_language(lang)
     _style_plots()
@@ -30,6 +31,13 @@ def setup(lang: str = "en") -> Course:
     print(_("Profile: {profile} | device: {device} | language: {language}",
             profile=course.profile, device=course.device,
             language=LANGUAGE_NAMES[lang]))
+    if keras:
+        from .keras_env import keras_device, use_keras
+
+        module = use_keras()
+        print(_("Keras {version}, backend: {backend} ({device})",
+                version=module.__version__, backend=module.backend.backend(),
+                device=keras_device()))
     return course
 
 
