@@ -16,7 +16,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                  "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
     os.environ.setdefault(variable, "1")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 if SHARED_DATA.is_dir():
     os.environ.setdefault("COURSE_DATA_DIR", str(SHARED_DATA))
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 import tarfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,24 +89,36 @@ class EncodedImdb:
     reviews: dict[str, list[Review]]
 
 
+def split_reviews(reviews: dict[str, list[Review]], *, val_fraction: float = 0.1,
+                  seed: int = 0) -> dict[str, list[Review]]:
+    """``{"train", "val", "test"}``: ``val_fraction`` of the training reviews held out.
+
+    The held-out reviews are the first of ``torch.randperm(n)`` drawn with ``seed``;
+    lessons 04 and 05 both split this way (:func:`encode_imdb` calls this function),
+    so they train, choose and test on the same reviews.
+    """
+    import torch
+
+    order = torch.randperm(len(reviews["train"]),
+                           generator=torch.Generator().manual_seed(seed)).tolist()
+    n_val = round(val_fraction * len(order))
+    return {"train": [reviews["train"][i] for i in order[n_val:]],
+            "val": [reviews["train"][i] for i in order[:n_val]],
+            "test": list(reviews["test"])}
+
+
 def encode_imdb(reviews: dict[str, list[Review]], *, max_len: int = 400, min_freq: int = 5,
                 max_size: int = 30_000, val_fraction: float = 0.1,
                 seed: int = 0) -> EncodedImdb:
     """Tokenize, build the vocabulary on the training part only, keep the first ``max_len``
-    tokens of each review, and hold out ``val_fraction`` of the training reviews."""
-    import torch
+    tokens of each review, and hold out ``val_fraction`` of the training reviews
+    (:func:`split_reviews`)."""
+    split = split_reviews(reviews, val_fraction=val_fraction, seed=seed)
+    tokens = {name: [tokenize(r.text) for r in items] for name, items in split.items()}
+    vocab = Vocab.build(tokens["train"], min_freq=min_freq, max_size=max_size)
 
-    tokens = {split: [tokenize(r.text) for r in items] for split, items in reviews.items()}
-    order = torch.randperm(len(reviews["train"]),
-                           generator=torch.Generator().manual_seed(seed)).tolist()
-    n_val = round(val_fraction * len(order))
-    val_idx, train_idx = order[:n_val], order[n_val:]
-    vocab = Vocab.build((tokens["train"][i] for i in train_idx), min_freq=min_freq,
-                        max_size=max_size)
+    def encode(name: str) -> list[tuple[list[int], int]]:
+        return [(vocab.encode(words[:max_len]) or [vocab.unk_index], review.label)
+                for words, review in zip(tokens[name], split[name], strict=True)]
 
-    def encode(split: str, indices: Iterable[int]) -> list[tuple[list[int], int]]:
-        return [(vocab.encode(tokens[split][i][:max_len]) or [vocab.unk_index],
-                 reviews[split][i].label) for i in indices]
-
-    return EncodedImdb(vocab, encode("train", train_idx), encode("train", val_idx),
-                       encode("test", range(len(reviews["test"]))), reviews)
+    return EncodedImdb(vocab, encode("train"), encode("val"), encode("test"), reviews)

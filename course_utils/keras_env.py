@@ -34,7 +34,7 @@ def use_keras() -> Any:
                 got=keras.backend.backend(), want=BACKEND))
         return keras
     os.environ["KERAS_BACKEND"] = BACKEND
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")   # its notes on stderr are English
     try:
         with _quiet_native_stderr():     # TensorFlow's start-up notes bypass its log level
             import keras

@@ -11,6 +11,8 @@ def colab_url(path: str) -> str:
     return f"https://colab.research.google.com/github/{REPO}/blob/{BRANCH}/{path}"
 
 
-def pip_spec() -> str:
-    """What Colab installs to get ``course_utils`` from the repository."""
-    return f"rnn-course @ git+{REPO_URL}@{BRANCH}"
+def pip_spec(extra: str = "") -> str:
+    """What Colab installs to get ``course_utils`` from the repository, with an optional
+    extra of ``pyproject.toml`` (``keras``: Keras 3 and TensorFlow, which Colab has)."""
+    name = f"rnn-course[{extra}]" if extra else "rnn-course"
+    return f"{name} @ git+{REPO_URL}@{BRANCH}"

@@ -29,6 +29,6 @@ def function_cells(path: Path) -> dict[str, Any]:
         code = nbfiles.source(cell)
         if cell["cell_type"] != "code" or is_header(cell):
             continue
-        if code.lstrip().startswith(("import", "from", "def ")):
+        if code.lstrip().startswith(("import", "from", "def ", "class ")):
             exec(compile(code, str(path), "exec"), namespace)
     return namespace

@@ -38,7 +38,7 @@ def test_code_cells_are_identical_in_every_language():
             assert code == english, f"{src.kind}/{lang}/{src.stem}"
             setup = [nbfiles.source(c) for c in nb["cells"]
                      if c["cell_type"] == "code" and is_header(c)]
-            assert setup == [setup_code(lang)]
+            assert setup == [setup_code(lang, src.stem)]
 
 
 def test_every_notebook_is_complete_in_every_language():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils.checks import CheckFailed, lab01, lab02, lab03, lab04
+from course_utils.checks import CheckFailed, lab01, lab02, lab03, lab04, lab05, lab06
 from course_utils.i18n import catalog, set_language
 
 from .helpers import LANGS, ROOT, function_cells
@@ -20,12 +20,17 @@ LABS = {
     "lab03_gated_cells.ipynb": (lab03, ["lstm_cell", "lstm_forward", "gru_cell",
                                         "gru_forward"]),
     "lab04_sentiment.ipynb": (lab04, ["collate_batch", "train_step", "evaluate_accuracy"]),
+    "lab05_keras.ipynb": (lab05, ["GRUCell", "lstm_weights_to_keras", "standardize_zh"]),
+    "lab06_sampling.ipynb": (lab06, ["sample_with_temperature", "sample_top_k", "generate"]),
 }
-CHECKS = {task: getattr(module, f"check_{task}")
+CHECK_NAMES = {"GRUCell": "gru_cell"}          # a class's check has a function's name
+CHECKS = {task: getattr(module, f"check_{CHECK_NAMES.get(task, task)}")
           for module, tasks in LABS.values() for task in tasks}
 SOLUTION_LINES = {LAB01: "np.tanh(x_t @ W_xh.T", "lab02_bptt.ipynb": "(1 - h_t**2) * dh",
                   "lab03_gated_cells.ipynb": "(1 - z) * n + z * h",
-                  "lab04_sentiment.ipynb": "padded[row, : len(ids)]"}
+                  "lab04_sentiment.ipynb": "padded[row, : len(ids)]",
+                  "lab05_keras.ipynb": "[W_ih.T, W_hh.T, b_ih + b_hh]",
+                  "lab06_sampling.ipynb": "new_ids.append(token)"}
 
 
 def run_check(task: str, fn) -> None:

@@ -26,7 +26,7 @@ def header_cells(kind: str, lang: str, stem: str, origin: str | None) -> list[Ce
         set_language(previous)
     return [
         make_cell("markdown", text, "course-header", [HEADER_TAG]),
-        make_cell("code", setup_code(lang), "course-setup", [HEADER_TAG]),
+        make_cell("code", setup_code(lang, stem), "course-setup", [HEADER_TAG]),
     ]
 
 
@@ -47,12 +47,18 @@ def _header_markdown(kind: str, lang: str, stem: str, origin: str | None) -> str
             f"{links}\n\n<small>{note}</small>\n")
 
 
-def setup_code(lang: str) -> str:
-    """The set-up cell: installs the course on Colab, then calls ``setup(lang)``."""
+def setup_code(lang: str, stem: str = "") -> str:
+    """The set-up cell: installs the course on Colab, then calls ``setup(lang)``.
+
+    A notebook whose ``stem`` names Keras (lesson and lab 05) asks for it with
+    ``keras=True``, so that the backend is chosen before anything imports Keras.
+    """
+    uses_keras = "keras" in stem
+    keras = ", keras=True" if uses_keras else ""
     return (
         "import sys\n\n"
         'if "google.colab" in sys.modules:\n'
-        f'    %pip install --quiet "{pip_spec()}"\n\n'
+        f'    %pip install --quiet "{pip_spec("keras" if uses_keras else "")}"\n\n'
         "from course_utils import setup\n\n"
-        f'course = setup("{lang}")\n'
+        f'course = setup("{lang}"{keras})\n'
     )
