@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -40,26 +41,29 @@ def passed(task: str) -> None:
     print(_("✓ {task}: passed. Well done!", task=task))
 
 
-def call(task: str, fn: Callable[..., Any], *args: Any, copy_args: bool = True) -> Any:
+def call(task: str, fn: Callable[..., Any], *args: Any, copy_args: bool = True,
+         when: str = "") -> Any:
     """Call the learner's ``fn`` on copies of ``args``, explaining any exception.
 
     Inputs are copied and compared afterwards, so a function that changes its
     arguments in place is caught too; ``copy_args=False`` passes them as they are
     (models, optimisers and data loaders, which the function is meant to use).
+    ``when`` names the call in the message of an exception (``"build((N, D))"``)
+    where "the function" would not say which of the learner's methods raised it.
     """
     if not copy_args:
-        return _explained(task, fn, args)
+        return _explained(task, fn, args, when)
     # A random generator is passed as is: the learner's draws must advance it.
     copies = tuple(a if isinstance(a, np.random.Generator) else copy.deepcopy(a)
                    for a in args)
-    result = _explained(task, fn, copies)
+    result = _explained(task, fn, copies, when)
     for before, after in zip(args, copies, strict=False):
         if not _same(before, after):
             fail(task, _("the function changed one of its inputs; work on a copy instead."))
     return result
 
 
-def _explained(task: str, fn: Callable[..., Any], args: tuple) -> Any:
+def _explained(task: str, fn: Callable[..., Any], args: tuple, when: str = "") -> Any:
     """``fn(*args)``, with a not-yet-written stub or an exception turned into a failed check."""
     try:
         return fn(*args)
@@ -68,8 +72,18 @@ def _explained(task: str, fn: Callable[..., Any], args: tuple) -> Any:
     except CheckFailed:
         raise
     except Exception as error:
+        if when:
+            fail(task, _("{when} raised {error}: {message}", when=when,
+                         error=type(error).__name__, message=_message(error)))
         fail(task, _("the function raised {error}: {message}",
-                     error=type(error).__name__, message=error))
+                     error=type(error).__name__, message=_message(error)))
+
+
+def _message(error: BaseException) -> str:
+    """An exception's message, without the frame Keras wraps around errors in a layer."""
+    text = str(error)
+    bold = re.search(r"\x1b\[1m(.*?)\x1b\[0m", text, flags=re.DOTALL)
+    return (bold.group(1) if bold else text).strip()
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-import re
 from collections.abc import Callable, Iterator
 from itertools import permutations
 from typing import Any
@@ -20,7 +19,6 @@ from typing import Any
 import numpy as np
 
 from ..i18n import _
-from ..labs import NotWrittenYet
 from .core import call, expect_array, expect_close, fail, passed
 
 N, T, D, H = 3, 6, 4, 5
@@ -52,27 +50,6 @@ def _float64() -> Iterator[None]:
 
 def _rng(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)
-
-
-def _clean(error: BaseException) -> str:
-    """An exception's message without the frame Keras wraps around errors in ``call``."""
-    text = str(error)
-    bold = re.search(r"\x1b\[1m(.*?)\x1b\[0m", text, flags=re.DOTALL)
-    return (bold.group(1) if bold else text).strip()
-
-
-def _run(task: str, fn: Callable[..., Any], *args: Any, when: str = "") -> Any:
-    """``fn(*args)`` with a stub or an exception turned into a failed check."""
-    try:
-        return fn(*args)
-    except NotWrittenYet:
-        fail(task, _("not written yet: replace the todo() line with your code."))
-    except Exception as error:
-        if when:
-            fail(task, _("{when} raised {error}: {message}", when=when,
-                         error=type(error).__name__, message=_clean(error)))
-        fail(task, _("the function raised {error}: {message}",
-                     error=type(error).__name__, message=_clean(error)))
 
 
 def _numpy(task: str, value: Any, name: str, shape: tuple[int, ...]) -> np.ndarray:
@@ -158,7 +135,7 @@ def _expect_layer_class(task: str, cls: Any) -> None:
 
 def _new_cell(task: str, cls: Any) -> Any:
     """An instance of the learner's cell with ``H`` units, its ``state_size`` checked."""
-    cell = _run(task, cls, H)
+    cell = call(task, cls, H, copy_args=False)
     size = getattr(cell, "state_size", None)
     if isinstance(size, list | tuple) and len(size) == 1:
         size = size[0]
@@ -264,12 +241,13 @@ def check_gru_cell(cls: Any) -> None:
     x, h = rng.normal(size=(N, D)), rng.uniform(-1, 1, size=(N, H))
     with _float64():
         cell = _new_cell(task, cls)
-        _run(task, cell.build, (N, D), when="build((N, D))")
+        call(task, cell.build, (N, D), copy_args=False, when="build((N, D))")
         _expect_gru_weights(task, cell)
         cell.set_weights(weights)
         # One step, called the way keras.layers.RNN calls it: states as a list.
         tensors = keras.ops.convert_to_tensor(x), [keras.ops.convert_to_tensor(h)]
-        got = _step_result(task, _run(task, cell, *tensors, when="cell(x, [h])"))
+        got = _step_result(task, call(task, cell, *tensors, copy_args=False,
+                                      when="cell(x, [h])"))
         want = _gru_step(x, h, weights)
         if not _same(got, want):
             _explain_gru_step(task, got, x, h, weights)
@@ -282,7 +260,8 @@ def check_gru_cell(cls: Any) -> None:
         for model in (layer, reference):
             model.build((N, T, D))
             model.set_weights(weights)
-        outputs = _run(task, lambda: layer(xs, mask=mask), when="keras.layers.RNN(GRUCell(units))")
+        outputs = call(task, lambda: layer(xs, mask=mask), copy_args=False,
+                       when="keras.layers.RNN(GRUCell(units))")
         want_all = reference(xs, mask=mask)
         if not isinstance(outputs, list | tuple) or len(outputs) != 2:
             fail(task, _("inside keras.layers.RNN the cell should give one state, but RNN "
@@ -412,7 +391,8 @@ def _keras_lstm_outputs(task: str, arrays: list[np.ndarray], xs: np.ndarray) -> 
     layer = keras.layers.LSTM(PORT_H, return_sequences=True, return_state=True,
                               dtype="float64")
     layer.build((None, None, PORT_D))
-    _run(task, layer.set_weights, list(arrays), when="keras.layers.LSTM.set_weights")
+    call(task, layer.set_weights, list(arrays), copy_args=False,
+         when="keras.layers.LSTM.set_weights")
     return [np.asarray(t) for t in layer(xs)]
 
 
