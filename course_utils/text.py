@@ -26,6 +26,13 @@ _MARKS = "".join(chr(c) for c in range(sys.maxunicode + 1)
 _TOKEN = re.compile(f"[\\w'{re.escape(_MARKS)}]+|[!?]")
 
 
+def expect_text(text: object, function: str) -> None:
+    """Raise a short, localised ``TypeError`` when ``function`` got something else than a str."""
+    if not isinstance(text, str):
+        raise TypeError(_("{function} takes one text (a str), not {kind}.",
+                          function=function, kind=type(text).__name__))
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-cased words and ``!``/``?`` of ``text``, with HTML line breaks removed."""
     return _TOKEN.findall(_BREAK.sub(" ", text.lower()))
