@@ -21,13 +21,13 @@ from course_utils.keras_env import use_keras
 
 keras = use_keras()
 
-import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
+import numpy as np
+import tensorflow as tf
 
-from course_utils import pick  # noqa: E402
-from course_utils.imdb import load_imdb, split_reviews  # noqa: E402
-from course_utils.keras_progress import EpochLine  # noqa: E402
-from course_utils.keras_text import standardize  # noqa: E402
+from course_utils import pick
+from course_utils.imdb import load_imdb, split_reviews
+from course_utils.keras_progress import EpochLine
+from course_utils.keras_text import standardize
 
 CELLS = {"gru": lambda h: keras.layers.GRU(h), "lstm": lambda h: keras.layers.LSTM(h),
          "bigru": lambda h: keras.layers.Bidirectional(keras.layers.GRU(h))}

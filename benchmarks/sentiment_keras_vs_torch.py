@@ -26,10 +26,10 @@ import os
 import statistics
 import time
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from course_utils.keras_env import use_keras
 
-import keras
+keras = use_keras()                        # sets the TensorFlow backend, then imports Keras
+
 import numpy as np
 import torch
 

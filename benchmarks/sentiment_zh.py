@@ -17,10 +17,10 @@ import json
 import os
 import time
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from course_utils.keras_env import use_keras
 
-import keras
+keras = use_keras()                        # sets the TensorFlow backend, then imports Keras
+
 import numpy as np
 import tensorflow as tf
 
