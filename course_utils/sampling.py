@@ -10,6 +10,7 @@ sampling, the reference of lab 06's checks.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise
@@ -17,6 +18,7 @@ from itertools import pairwise
 import numpy as np
 
 from .i18n import _
+from .text import expect_text, tokenize
 
 
 def probabilities(logits: np.ndarray, temperature: float = 1.0,
@@ -124,3 +126,31 @@ def run(step: Callable[..., tuple], state: object,
         z, state = step(token, state)
         logits.append(z)
     return logits, state
+
+
+# A line of a regulated Tang poem: two halves of 5 or 7 characters, a comma between them,
+# a full stop (or a question or exclamation mark) at the end.
+_HALF = r"[^，。？！\s]"
+_VERSE_LINE = re.compile(f"(?:{_HALF}{{5}}，{_HALF}{{5}}|{_HALF}{{7}}，{_HALF}{{7}})[。？！]")
+
+
+def realness(sample: str, corpus: str, lang: str) -> float:
+    """How much of a generated ``sample`` is real, from 0 to 1.
+
+    For Chinese (``lang == "zh"``): the share of the sample's complete lines (those
+    followed by a line break) in the form of a regulated poem. For the other languages:
+    the share of the sample's words (lesson 04's tokenizer) that occur in ``corpus``.
+    0.0 when the sample has no complete line or no word.
+    """
+    expect_text(sample, "realness")
+    expect_text(corpus, "realness")
+    if lang == "zh":
+        lines = [line for line in sample.split("\n")[:-1] if line.strip()]
+        if not lines:
+            return 0.0
+        return sum(bool(_VERSE_LINE.fullmatch(line)) for line in lines) / len(lines)
+    words = [w for w in tokenize(sample) if w not in ("!", "?")]
+    if not words:
+        return 0.0
+    known = set(tokenize(corpus))
+    return sum(w in known for w in words) / len(words)
