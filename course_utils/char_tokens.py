@@ -23,6 +23,15 @@ UNK = "\ufffd"          # shown for <unk> when ids are decoded: the replacement 
 KINDS = ("code points", "clusters")
 
 
+def kind_name(kind: str) -> str:
+    """The name of a token kind in the learner's language."""
+    names = {"code points": _("code points"), "clusters": _("clusters")}
+    if kind not in names:
+        raise ValueError(_("The token kind is {kind!r}: use one of {kinds}.", kind=kind,
+                           kinds=", ".join(repr(k) for k in KINDS)))
+    return names[kind]
+
+
 def split(text: str, kind: str) -> list[str]:
     """``text`` cut into tokens of the given kind: ``"code points"`` or ``"clusters"``."""
     expect_text(text, "split")

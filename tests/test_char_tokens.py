@@ -11,6 +11,7 @@ from course_utils.char_tokens import (
     UNK,
     CharTokens,
     bits_per_grapheme,
+    kind_name,
     split,
     tokens_per_line,
 )
@@ -96,3 +97,18 @@ def test_realness_of_verse_lines():
     assert realness("no line break", "", "zh") == 0.0
     with pytest.raises(TypeError):
         realness(None, "", "zh")
+
+
+def test_kind_names_are_translated():
+    from course_utils.i18n import get_language, set_language
+
+    previous = get_language()
+    try:
+        set_language("en")
+        assert kind_name("clusters") == "clusters"
+        set_language("ru")
+        assert kind_name("code points") != "code points"     # the catalog has it
+    finally:
+        set_language(previous)
+    with pytest.raises(ValueError, match="token kind"):
+        kind_name("words")

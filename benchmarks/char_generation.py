@@ -1,0 +1,98 @@
+"""Lesson 06 in every language: validation bits per grapheme and ms per generated token.
+
+    python benchmarks/char_generation.py                     # full profile, all languages
+    python benchmarks/char_generation.py --langs en hi
+    COURSE_PROFILE=ci python benchmarks/char_generation.py --langs en
+
+Runs the lesson notebook itself (``notebooks/<lang>/06_char_generation_keras.ipynb``,
+top to bottom, in a fresh kernel), so the numbers are the lesson's, with no second copy
+of its code; then reads the ``results`` dict the lesson fills. Prints one row per
+language and kind of token trained: vocabulary size V, minutes of training, validation
+nats per token, bits per grapheme, the share q of ill-formed clusters in generated text,
+and, for the kind that generates, ms per generated token of the three samplers (a)
+``model.predict`` on a 100-token window, (b) stateful layers, (c) states passed
+explicitly, with the speed-up of (b) over (a). The last column is the notebook's minutes.
+Set ``COURSE_DATA_DIR`` to read the corpora offline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGS = ("en", "ru", "zh", "hi", "bn")
+MARK = "LESSON06-RESULTS "
+
+
+def run_lesson(lang: str, timeout: int, save: Path | None) -> tuple[dict, float]:
+    """Execute lesson 06 in ``lang``; its ``results`` dict and its wall time in minutes.
+
+    The executed notebook is written to ``save/<lang>.ipynb`` when ``save`` is given,
+    even when a cell fails.
+    """
+    nb = nbformat.read(ROOT / "notebooks" / lang / "06_char_generation_keras.ipynb", as_version=4)
+    report = f"import json\nprint({MARK!r} + json.dumps(results))"
+    nb.cells.append(nbformat.v4.new_code_cell(report))
+    start = time.perf_counter()
+    try:
+        NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                       resources={"metadata": {"path": str(ROOT)}}).execute()
+    finally:
+        if save is not None:
+            save.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, save / f"{lang}.ipynb")
+    minutes = (time.perf_counter() - start) / 60
+    text = "".join(out.get("text", "") for out in nb.cells[-1].outputs)
+    return json.loads(text[text.index(MARK) + len(MARK):]), minutes
+
+
+def rows(results: dict, minutes: float) -> list[str]:
+    """The table rows of one language."""
+    out = []
+    for kind in ("code points", "clusters"):
+        if kind not in results:
+            continue
+        r = results[kind]
+        cells = [results["lang"], kind, r["V"], f"{r['minutes']:.1f}", f"{r['nats']:.3f}",
+                 f"{r['bits_per_grapheme']:.3f}", f"{100 * r.get('ill_formed', 0):.2f}"]
+        if kind == results["kind"]:
+            ms = results["ms"]
+            cells += [f"{ms['a']:.1f}", f"{ms['b']:.2f}", f"{ms['c']:.2f}",
+                      f"{ms['a'] / ms['b']:.0f}", f"{minutes:.1f}"]
+        else:
+            cells += [""] * 6
+        out.append(" | ".join(str(c) for c in cells))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--langs", nargs="+", choices=LANGS, default=list(LANGS))
+    parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
+    parser.add_argument("--save", type=Path, help="a folder for the executed notebooks")
+    args = parser.parse_args()
+    print(f"profile: {os.environ.get('COURSE_PROFILE', 'full')}, "
+          f"OMP_NUM_THREADS: {os.environ.get('OMP_NUM_THREADS', 'default')}, "
+          f"CPUs: {os.cpu_count()}")
+    print("lang | tokens | V | train min | nats/token | bits/grapheme | q % | "
+          "ms (a) | ms (b) | ms (c) | (a)/(b) | notebook min")
+    for lang in args.langs:
+        try:
+            results, minutes = run_lesson(lang, args.timeout, args.save)
+        except CellExecutionError as error:
+            print(f"{lang} | failed: {str(error).strip().splitlines()[-1]}", flush=True)
+            continue
+        for row in rows(results, minutes):
+            print(row, flush=True)
+
+
+if __name__ == "__main__":
+    main()
