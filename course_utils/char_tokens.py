@@ -23,12 +23,16 @@ UNK = "\ufffd"          # shown for <unk> when ids are decoded: the replacement 
 KINDS = ("code points", "clusters")
 
 
+def _unknown_kind(kind: object) -> ValueError:
+    return ValueError(_("The token kind is {kind!r}: use one of {kinds}.", kind=kind,
+                        kinds=", ".join(repr(k) for k in KINDS)))
+
+
 def kind_name(kind: str) -> str:
     """The name of a token kind in the learner's language."""
     names = {"code points": _("code points"), "clusters": _("clusters")}
     if kind not in names:
-        raise ValueError(_("The token kind is {kind!r}: use one of {kinds}.", kind=kind,
-                           kinds=", ".join(repr(k) for k in KINDS)))
+        raise _unknown_kind(kind)
     return names[kind]
 
 
@@ -39,8 +43,7 @@ def split(text: str, kind: str) -> list[str]:
         return list(text)
     if kind == "clusters":
         return clusters(text)
-    raise ValueError(_("The token kind is {kind!r}: use one of {kinds}.", kind=kind,
-                       kinds=", ".join(repr(k) for k in KINDS)))
+    raise _unknown_kind(kind)
 
 
 class CharTokens:

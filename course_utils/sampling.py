@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -152,5 +153,11 @@ def realness(sample: str, corpus: str, lang: str) -> float:
     words = [w for w in tokenize(sample) if w not in ("!", "?")]
     if not words:
         return 0.0
-    known = set(tokenize(corpus))
+    known = _words(corpus)
     return sum(w in known for w in words) / len(words)
+
+
+@lru_cache(maxsize=2)
+def _words(corpus: str) -> frozenset[str]:
+    """The set of words of ``corpus``, kept for the next call with the same corpus."""
+    return frozenset(tokenize(corpus))
