@@ -18,40 +18,13 @@ Set ``COURSE_DATA_DIR`` to read the corpora offline.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import time
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
+from lesson_runner import LANGS, run_lesson  # the folder of this script is on sys.path
 from nbclient.exceptions import CellExecutionError
 
-ROOT = Path(__file__).resolve().parents[1]
-LANGS = ("en", "ru", "zh", "hi", "bn")
-MARK = "LESSON06-RESULTS "
-
-
-def run_lesson(lang: str, timeout: int, save: Path | None) -> tuple[dict, float]:
-    """Execute lesson 06 in ``lang``; its ``results`` dict and its wall time in minutes.
-
-    The executed notebook is written to ``save/<lang>.ipynb`` when ``save`` is given,
-    even when a cell fails.
-    """
-    nb = nbformat.read(ROOT / "notebooks" / lang / "06_char_generation_keras.ipynb", as_version=4)
-    report = f"import json\nprint({MARK!r} + json.dumps(results))"
-    nb.cells.append(nbformat.v4.new_code_cell(report))
-    start = time.perf_counter()
-    try:
-        NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                       resources={"metadata": {"path": str(ROOT)}}).execute()
-    finally:
-        if save is not None:
-            save.mkdir(parents=True, exist_ok=True)
-            nbformat.write(nb, save / f"{lang}.ipynb")
-    minutes = (time.perf_counter() - start) / 60
-    text = "".join(out.get("text", "") for out in nb.cells[-1].outputs)
-    return json.loads(text[text.index(MARK) + len(MARK):]), minutes
+STEM = "06_char_generation_keras"
 
 
 def rows(results: dict, minutes: float) -> list[str]:
@@ -86,7 +59,7 @@ def main() -> None:
           "ms (a) | ms (b) | ms (c) | (a)/(b) | notebook min")
     for lang in args.langs:
         try:
-            results, minutes = run_lesson(lang, args.timeout, args.save)
+            results, minutes = run_lesson(STEM, lang, args.timeout, args.save)
         except CellExecutionError as error:
             print(f"{lang} | failed: {str(error).strip().splitlines()[-1]}", flush=True)
             continue

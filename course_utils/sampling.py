@@ -5,7 +5,8 @@ Lesson 06 and lab 06 share one protocol for a recurrent model used one step at a
 that follows ``token_id`` and ``state`` is whatever the model carries from step to step
 (a GRU's hidden state, an LSTM's pair, or, for :class:`CharTrigram`, the previous
 character). :func:`probabilities` is the exact distribution of temperature and top-k
-sampling, the reference of lab 06's checks.
+sampling, the reference of lab 06's checks; :func:`top_p_probabilities` is nucleus
+sampling's (lesson 07 and lab 07).
 """
 
 from __future__ import annotations
@@ -39,6 +40,24 @@ def probabilities(logits: np.ndarray, temperature: float = 1.0,
         return p
     weights = np.exp((z - z.max()) / temperature)
     return weights / weights.sum()
+
+
+def top_p_probabilities(p: np.ndarray, top_p: float) -> np.ndarray:
+    """Nucleus (top-p) filtering: keep the fewest most likely tokens whose mass reaches ``top_p``.
+
+    The kept tokens keep their probabilities, renormalised; the others get 0. Among tokens
+    tied at the boundary, the one with the smaller index is kept. ``top_p = 1`` keeps every
+    token of non-zero probability, even when the float sum of ``p`` is slightly below 1.
+    """
+    p = np.asarray(p, dtype=np.float64)
+    if not 0 < top_p <= 1:
+        raise ValueError(_("top_p must be in (0, 1], not {value}.", value=top_p))
+    order = np.argsort(-p, kind="stable")
+    mass = np.cumsum(p[order])
+    keep = p.size if top_p >= 1 else min(int(np.searchsorted(mass, top_p * mass[-1])) + 1, p.size)
+    out = np.zeros_like(p)
+    out[order[:keep]] = p[order[:keep]]
+    return out / out.sum()
 
 
 def entropy_bits(p: np.ndarray) -> float:

@@ -1,0 +1,41 @@
+"""Run a lesson notebook top to bottom in a fresh kernel and read back its ``results`` dict.
+
+The benchmarks report the lesson's own numbers, with no second copy of its code: a cell
+appended to the notebook prints ``results`` as JSON after a marker, and this module reads
+it from the cell's output.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGS = ("en", "ru", "zh", "hi", "bn")
+MARK = "LESSON-RESULTS "
+
+
+def run_lesson(stem: str, lang: str, timeout: int, save: Path | None) -> tuple[dict, float]:
+    """Execute ``notebooks/<lang>/<stem>.ipynb``; its ``results`` dict and its wall minutes.
+
+    The executed notebook is written to ``save/<lang>.ipynb`` when ``save`` is given,
+    even when a cell fails (nbclient then raises ``CellExecutionError``).
+    """
+    nb = nbformat.read(ROOT / "notebooks" / lang / f"{stem}.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        f"import json\nprint({MARK!r} + json.dumps(results))"))
+    start = time.perf_counter()
+    try:
+        NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                       resources={"metadata": {"path": str(ROOT)}}).execute()
+    finally:
+        if save is not None:
+            save.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, save / f"{lang}.ipynb")
+    minutes = (time.perf_counter() - start) / 60
+    text = "".join(out.get("text", "") for out in nb.cells[-1].outputs)
+    return json.loads(text[text.index(MARK) + len(MARK):]), minutes
