@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils.checks import CheckFailed, lab01, lab02, lab03, lab04, lab05, lab06
+from course_utils.checks import CheckFailed, lab01, lab02, lab03, lab04, lab05, lab06, lab07
 from course_utils.i18n import catalog, set_language
 
 from .helpers import LANGS, ROOT, function_cells
@@ -22,6 +22,8 @@ LABS = {
     "lab04_sentiment.ipynb": (lab04, ["collate_batch", "train_step", "evaluate_accuracy"]),
     "lab05_keras.ipynb": (lab05, ["GRUCell", "lstm_weights_to_keras", "standardize_zh"]),
     "lab06_sampling.ipynb": (lab06, ["sample_with_temperature", "sample_top_k", "generate"]),
+    "lab07_tbptt.ipynb": (lab07, ["make_streams", "train_tbptt", "top_p_filter",
+                                  "sample_top_p"]),
 }
 CHECK_NAMES = {"GRUCell": "gru_cell"}          # a class's check has a function's name
 CHECKS = {task: getattr(module, f"check_{CHECK_NAMES.get(task, task)}")
@@ -30,7 +32,8 @@ SOLUTION_LINES = {LAB01: "np.tanh(x_t @ W_xh.T", "lab02_bptt.ipynb": "(1 - h_t**
                   "lab03_gated_cells.ipynb": "(1 - z) * n + z * h",
                   "lab04_sentiment.ipynb": "padded[row, : len(ids)]",
                   "lab05_keras.ipynb": "[W_ih.T, W_hh.T, b_ih + b_hh]",
-                  "lab06_sampling.ipynb": "new_ids.append(token)"}
+                  "lab06_sampling.ipynb": "new_ids.append(token)",
+                  "lab07_tbptt.ipynb": "state = tuple(h.detach() for h in state)"}
 
 
 def run_check(task: str, fn) -> None:
