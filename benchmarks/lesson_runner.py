@@ -19,13 +19,17 @@ LANGS = ("en", "ru", "zh", "hi", "bn")
 MARK = "LESSON-RESULTS "
 
 
-def run_lesson(stem: str, lang: str, timeout: int, save: Path | None) -> tuple[dict, float]:
+def run_lesson(stem: str, lang: str, timeout: int, save: Path | None,
+               skip: frozenset[str] = frozenset()) -> tuple[dict, float]:
     """Execute ``notebooks/<lang>/<stem>.ipynb``; its ``results`` dict and its wall minutes.
+
+    Cells whose id is in ``skip`` are left out (a benchmark that measures one part).
 
     The executed notebook is written to ``save/<lang>.ipynb`` when ``save`` is given,
     even when a cell fails (nbclient then raises ``CellExecutionError``).
     """
     nb = nbformat.read(ROOT / "notebooks" / lang / f"{stem}.ipynb", as_version=4)
+    nb.cells = [cell for cell in nb.cells if cell.get("id") not in skip]
     nb.cells.append(nbformat.v4.new_code_cell(
         f"import json\nprint({MARK!r} + json.dumps(results))"))
     start = time.perf_counter()

@@ -412,7 +412,8 @@ def _expect_order(task: str, starts: list[int], expected: list[int], case: Case,
                      want=len(expected)))
     if len(starts) > len(expected) and starts[: len(expected)] == expected:
         fail(task, _("the model read {got} chunks; with L = {L}, k = {k} and {epochs} "
-                     "epochs it should read {want}: run exactly `epochs` epochs.",
+                     "epochs it should read {want}: run exactly as many epochs as the argument "
+                     "epochs says.",
                      got=len(starts), L=L, k=k, epochs=case.epochs, want=len(expected)))
     fail(task, _("the chunks should be inputs[:, s:s + k] for s = 0, k, 2k, ..., L - k in "
                  "this order, each once per epoch."))
@@ -438,7 +439,8 @@ def _explain(task: str, raised: _Raised, calls: list[dict], case: Case) -> None:
                          "and the time of each backward() would grow with every chunk."))
         fail(task, _("PyTorch says: {error}. The state passed to this chunk still requires "
                      "grad: it holds the graph of the previous chunks, so backward() went "
-                     "back into them, whose weights optimizer.step() has changed since. "
+                     "back into them, and optimizer.step() has changed the weights they were "
+                     "computed with. "
                      "Detach the state between chunks; retain_graph=True is not the fix: the "
                      "graph, its memory and the time of each backward() would grow with "
                      "every chunk.", error=_first_sentence(text)))
