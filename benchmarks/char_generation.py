@@ -18,11 +18,13 @@ Set ``COURSE_DATA_DIR`` to read the corpora offline.
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
-from lesson_runner import LANGS, run_lesson  # the folder of this script is on sys.path
-from nbclient.exceptions import CellExecutionError
+from lesson_runner import (  # the folder of this script is on sys.path
+    LANGS,
+    print_lessons,
+    print_machine,
+)
 
 STEM = "06_char_generation_keras"
 
@@ -52,19 +54,10 @@ def main() -> None:
     parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
     parser.add_argument("--save", type=Path, help="a folder for the executed notebooks")
     args = parser.parse_args()
-    print(f"profile: {os.environ.get('COURSE_PROFILE', 'full')}, "
-          f"OMP_NUM_THREADS: {os.environ.get('OMP_NUM_THREADS', 'default')}, "
-          f"CPUs: {os.cpu_count()}")
+    print_machine()
     print("lang | tokens | V | train min | nats/token | bits/grapheme | q % | "
           "ms (a) | ms (b) | ms (c) | (a)/(b) | notebook min")
-    for lang in args.langs:
-        try:
-            results, minutes = run_lesson(STEM, lang, args.timeout, args.save)
-        except CellExecutionError as error:
-            print(f"{lang} | failed: {str(error).strip().splitlines()[-1]}", flush=True)
-            continue
-        for row in rows(results, minutes):
-            print(row, flush=True)
+    print_lessons(STEM, args.langs, args.timeout, args.save, rows)
 
 
 if __name__ == "__main__":

@@ -8,11 +8,14 @@ it from the cell's output.
 from __future__ import annotations
 
 import json
+import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("en", "ru", "zh", "hi", "bn")
@@ -43,3 +46,24 @@ def run_lesson(stem: str, lang: str, timeout: int, save: Path | None,
     minutes = (time.perf_counter() - start) / 60
     text = "".join(out.get("text", "") for out in nb.cells[-1].outputs)
     return json.loads(text[text.index(MARK) + len(MARK):]), minutes
+
+
+def print_machine() -> None:
+    """The line that says under which profile and threads the numbers were measured."""
+    print(f"profile: {os.environ.get('COURSE_PROFILE', 'full')}, "
+          f"OMP_NUM_THREADS: {os.environ.get('OMP_NUM_THREADS', 'default')}, "
+          f"CPUs: {os.cpu_count()}")
+
+
+def print_lessons(stem: str, langs: list[str], timeout: int, save: Path | None,
+                  rows: Callable[[dict, float], list[str]],
+                  skip: frozenset[str] = frozenset()) -> None:
+    """Run the lesson in each language and print its table rows (or why it failed)."""
+    for lang in langs:
+        try:
+            results, minutes = run_lesson(stem, lang, timeout, save, skip)
+        except CellExecutionError as error:
+            print(f"{lang} | failed: {str(error).strip().splitlines()[-1]}", flush=True)
+            continue
+        for row in rows(results, minutes):
+            print(row, flush=True)

@@ -25,13 +25,15 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import time
 from pathlib import Path
 
 import numpy as np
-from lesson_runner import LANGS, run_lesson  # the folder of this script is on sys.path
-from nbclient.exceptions import CellExecutionError
+from lesson_runner import (  # the folder of this script is on sys.path
+    LANGS,
+    print_lessons,
+    print_machine,
+)
 
 from course_utils import pick, set_language
 from course_utils.char_tokens import CharTokens
@@ -205,9 +207,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
     parser.add_argument("--save", type=Path, help="a folder for the executed notebooks")
     args = parser.parse_args()
-    print(f"profile: {os.environ.get('COURSE_PROFILE', 'full')}, "
-          f"OMP_NUM_THREADS: {os.environ.get('OMP_NUM_THREADS', 'default')}, "
-          f"CPUs: {os.cpu_count()}")
+    print_machine()
     if args.frameworks:
         print("lang | model | L_val windows | L_val carried | ms/step")
         for lang in args.langs:
@@ -215,15 +215,8 @@ def main() -> None:
                 print(row, flush=True)
         return
     print("lang | L_val nats/token | bits/grapheme | train min | ms/step | notebook min")
-    for lang in args.langs:
-        try:
-            results, minutes = run_lesson(STEM, lang, args.timeout, args.save,
-                                          SWEEP_CELLS if args.no_sweep else frozenset())
-        except CellExecutionError as error:
-            print(f"{lang} | failed: {str(error).strip().splitlines()[-1]}", flush=True)
-            continue
-        for row in lesson_tables(results, minutes):
-            print(row, flush=True)
+    print_lessons(STEM, args.langs, args.timeout, args.save, lesson_tables,
+                  SWEEP_CELLS if args.no_sweep else frozenset())
 
 
 if __name__ == "__main__":

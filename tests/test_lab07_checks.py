@@ -450,7 +450,7 @@ WRONG_TBPTT = [
     (make_train(lag=True), "did not receive the state"),
     (train_twice_per_chunk, "twice"),
     (make_train(epochs_used=lambda epochs: 1), "chunks"),
-    (make_train(epochs_used=lambda epochs: epochs + 1), "exactly `epochs` epochs"),
+    (make_train(epochs_used=lambda epochs: epochs + 1), "exactly as many epochs as the argument"),
     (make_train(stride=lambda L, k: range(0, L - k, k)), "never read"),
     (train_returns_epoch_means, "one per chunk"),
     (train_rows, "shape"),
