@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,3 +34,24 @@ def function_cells(path: Path) -> dict[str, Any]:
         if code.lstrip().startswith(("import", "from", "def ", "class ")):
             exec(compile(code, str(path), "exec"), namespace)
     return namespace
+
+
+def failure_message(check: Callable[[Any], None], task: str, wrong: Any, hint: str,
+                    ignore: str = "") -> str:
+    """The message of ``check(wrong)``, which must fail naming ``task`` and ``hint``.
+
+    A lab check never prints an expected value: no number with three decimals or more
+    (``ignore`` is removed first: a float the message quotes on purpose).
+    """
+    from course_utils.checks import CheckFailed
+
+    try:
+        check(wrong)
+    except CheckFailed as failure:
+        message = str(failure)
+    else:
+        raise AssertionError(f"{task}: a wrong answer passed its check")
+    assert message.startswith(f"✗ {task}:") and hint in message, message
+    assert not re.search(r"\d\.\d{3,}(?!e)", message.replace(ignore, "") if ignore else message), \
+        message
+    return message
