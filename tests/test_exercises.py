@@ -6,7 +6,17 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils.checks import CheckFailed, lab01, lab02, lab03, lab04, lab05, lab06, lab07
+from course_utils.checks import (
+    CheckFailed,
+    lab01,
+    lab02,
+    lab03,
+    lab04,
+    lab05,
+    lab06,
+    lab07,
+    lab08,
+)
 from course_utils.i18n import catalog, set_language
 
 from .helpers import LANGS, ROOT, function_cells
@@ -24,6 +34,7 @@ LABS = {
     "lab06_sampling.ipynb": (lab06, ["sample_with_temperature", "sample_top_k", "generate"]),
     "lab07_tbptt.ipynb": (lab07, ["make_streams", "train_tbptt", "top_p_filter",
                                   "sample_top_p"]),
+    "lab08_scans.ipynb": (lab08, ["scan_loop", "scan_parallel", "ssd_quadratic"]),
 }
 CHECK_NAMES = {"GRUCell": "gru_cell"}          # a class's check has a function's name
 CHECKS = {task: getattr(module, f"check_{CHECK_NAMES.get(task, task)}")
@@ -33,17 +44,19 @@ SOLUTION_LINES = {LAB01: "np.tanh(x_t @ W_xh.T", "lab02_bptt.ipynb": "(1 - h_t**
                   "lab04_sentiment.ipynb": "padded[row, : len(ids)]",
                   "lab05_keras.ipynb": "[W_ih.T, W_hh.T, b_ih + b_hh]",
                   "lab06_sampling.ipynb": "new_ids.append(token)",
-                  "lab07_tbptt.ipynb": "state = tuple(h.detach() for h in state)"}
+                  "lab07_tbptt.ipynb": "state = tuple(h.detach() for h in state)",
+                  "lab08_scans.ipynb": "a[:, d:] * b[:, :-d] + b[:, d:]"}
 
 
 def run_check(task: str, fn) -> None:
     CHECKS[task](fn)
 
 
-@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("lab", LABS)
-def test_solutions_pass_every_check(lab, lang, capsys):
-    solved = function_cells(ROOT / "solutions" / lang / lab)
+def test_solutions_pass_every_check(lab, capsys):
+    # The solutions of the other languages carry the same code (the build derives them and
+    # test_build fails when they are stale), and nbval runs each of them with its checks.
+    solved = function_cells(ROOT / "solutions" / "en" / lab)
     tasks = LABS[lab][1]
     for task in tasks:
         run_check(task, solved[task])
