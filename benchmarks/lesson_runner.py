@@ -7,6 +7,7 @@ it from the cell's output.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import time
@@ -46,6 +47,15 @@ def run_lesson(stem: str, lang: str, timeout: int, save: Path | None,
     minutes = (time.perf_counter() - start) / 60
     text = "".join(out.get("text", "") for out in nb.cells[-1].outputs)
     return json.loads(text[text.index(MARK) + len(MARK):]), minutes
+
+
+def lesson_parser(doc: str, langs: list[str]) -> argparse.ArgumentParser:
+    """The options every lesson benchmark takes: --langs (default ``langs``), --timeout, --save."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--langs", nargs="+", choices=LANGS, default=langs)
+    parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
+    parser.add_argument("--save", type=Path, help="a folder for the executed notebooks")
+    return parser
 
 
 def print_machine() -> None:

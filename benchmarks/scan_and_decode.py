@@ -18,10 +18,7 @@ Set ``COURSE_DATA_DIR`` to read the corpora offline.
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
-from lesson_runner import LANGS, print_lessons, print_machine  # this folder is on sys.path
+from lesson_runner import lesson_parser, print_lessons, print_machine  # this folder is on sys.path
 
 STEM = "08_state_space_models"
 TRAINING_CELLS = frozenset({"s08-43", "s08-44", "s08-45"})
@@ -60,12 +57,9 @@ def lesson_tables(results: dict, minutes: float) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--langs", nargs="+", default=["en"], choices=LANGS)
+    parser = lesson_parser(__doc__, ["en"])
     parser.add_argument("--no-training", action="store_true",
                         help="skip section 6's training (the decoding table stays)")
-    parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
-    parser.add_argument("--save", type=Path, help="write each executed notebook here")
     args = parser.parse_args()
     print_machine()
     skip = TRAINING_CELLS if args.no_training else frozenset()

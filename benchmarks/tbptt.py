@@ -23,14 +23,13 @@ the corpora offline.
 
 from __future__ import annotations
 
-import argparse
 import math
 import time
-from pathlib import Path
 
 import numpy as np
 from lesson_runner import (  # the folder of this script is on sys.path
     LANGS,
+    lesson_parser,
     print_lessons,
     print_machine,
 )
@@ -197,15 +196,12 @@ def torch_runs(train: np.ndarray, val: np.ndarray, V: int, epochs: int) -> list[
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--langs", nargs="+", choices=LANGS, default=list(LANGS))
+    parser = lesson_parser(__doc__, list(LANGS))
     parser.add_argument("--frameworks", action="store_true",
                         help="lesson 06's GRU in Keras and PyTorch instead of the lesson")
     parser.add_argument("--epochs", type=int, default=2, help="epochs of --frameworks")
     parser.add_argument("--no-sweep", action="store_true",
                         help="leave out the k-sweep of section 7 (the longest part)")
-    parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
-    parser.add_argument("--save", type=Path, help="a folder for the executed notebooks")
     args = parser.parse_args()
     print_machine()
     if args.frameworks:
